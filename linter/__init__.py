@@ -1,0 +1,3 @@
+"""drlint: checks whether an Azure AI Foundry estate survives the loss of a region."""
+
+__version__ = "0.1.0"

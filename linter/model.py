@@ -1,0 +1,293 @@
+"""The one resource model every input is normalised into.
+
+Inputs (Resource Graph files, ARM templates, Bicep) produce `Resource` records; a run collects them in an
+`Estate`. Values the input could not determine are `Unknown` (never a guess): conditions that read one
+evaluate to UNKNOWN, so an unknowable value can neither pass nor fail a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from linter import regions
+
+
+class Unknown:
+    """A value that cannot be determined statically; `reason` says why (shown to the user).
+
+    It is never equal to anything (not even another Unknown) and has no truth value, so code that forgets
+    to check for it fails loudly in tests instead of silently passing a rule.
+    """
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+    def __eq__(self, other: object) -> bool:  # noqa: D105 - deliberate: unknown equals nothing
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"the truth of an unknown value is undetermined ({self.reason})")
+
+
+def is_unknown(value: object) -> bool:
+    return isinstance(value, Unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A place in a source file. Lines and columns are 1-based; `path` is as given to the input."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+PathKey = tuple[str | int, ...]
+
+
+class Anchor(Protocol):
+    """Where a resource came from; finds the position of a property (a path below the resource) on demand.
+
+    Positions are resolved lazily because most resources never produce a finding, and computing positions
+    for every value of a large file costs more than parsing it.
+    """
+
+    def locate(self, path: PathKey) -> Position | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FixedAnchor:
+    """An anchor that knows one position for the resource and, optionally, some of its properties."""
+
+    position: Position
+    properties: Mapping[PathKey, Position] = field(default_factory=dict)
+
+    def locate(self, path: PathKey) -> Position | None:
+        key = tuple(p.lower() if isinstance(p, str) else p for p in path)
+        while key:
+            found = self.properties.get(key)
+            if found is not None:
+                return found
+            key = key[:-1]
+        return self.position
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The input a resource came from: one Resource Graph file, or one deployment of a template.
+
+    `unobservable` maps lower-case resource types this input cannot see to the reason (Resource Graph does
+    not index `workspaces/connections`, for example), so rules needing them yield UNKNOWN instead of FAIL.
+    """
+
+    kind: str  # "resource-graph", "arm", "bicep", "live"
+    file: str
+    deployment: str | None = None
+    unobservable: Mapping[str, str] = field(default_factory=dict)
+
+    def unobserved_reason(self, resource_type: str) -> str | None:
+        return self.unobservable.get(resource_type.lower())
+
+
+class _Missing:
+    """Marks a field that is absent (distinct from None/null and from Unknown)."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING = _Missing()
+
+
+def _lower_keys_get(mapping: Mapping[str, Any], key: str) -> Any:
+    if key in mapping:
+        return mapping[key]
+    folded = key.lower()
+    for k, v in mapping.items():
+        if isinstance(k, str) and k.lower() == folded:
+            return v
+    return MISSING
+
+
+class Resource:
+    """One Azure resource, from any input.
+
+    `type` keeps the input's spelling (compare with `type_key`, the lower-cased form); `location` is the
+    normalised programmatic region name (or Unknown, or None for global resources). `properties` and the
+    other bags are plain JSON-like values that may contain Unknown anywhere.
+    """
+
+    __slots__ = (
+        "id", "type", "name", "location", "kind", "sku", "properties", "tags", "zones", "identity",
+        "parent_id", "origin", "anchor", "extra", "conditional", "type_key", "id_key", "_fields",
+    )
+
+    def __init__(
+        self,
+        *,
+        id: str | Unknown,
+        type: str,
+        name: str | Unknown,
+        origin: Origin,
+        anchor: Anchor,
+        location: Any = None,
+        kind: Any = None,
+        sku: Any = None,
+        properties: Any = None,
+        tags: Any = None,
+        zones: Any = None,
+        identity: Any = None,
+        parent_id: str | Unknown | None = None,
+        extra: Mapping[str, Any] | None = None,
+        conditional: Unknown | None = None,
+    ) -> None:
+        self.id = id
+        self.type = type
+        self.type_key = type.lower()
+        self.id_key = id.lower() if isinstance(id, str) else None
+        self.name = name
+        self.location = regions.normalise(location) if isinstance(location, str) else location
+        self.kind = kind
+        self.sku = sku
+        self.properties = properties if properties is not None else {}
+        self.tags = tags if tags is not None else {}
+        self.zones = zones
+        self.identity = identity
+        self.parent_id = parent_id if parent_id is not None else parent_id_of(id)
+        self.origin = origin
+        self.anchor = anchor
+        # Input-specific fields rules may read (resourceGroup, subscriptionId, template source info...).
+        self.extra = dict(extra or {})
+        # Set when a template deploys the resource under a condition that could not be evaluated.
+        self.conditional = conditional
+        self._fields: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"Resource({self.type!r}, {self.name!r})"
+
+    @property
+    def display_name(self) -> str:
+        return self.name if isinstance(self.name, str) else f"<{self.type.rsplit('/', 1)[-1]}>"
+
+    def fields(self) -> Mapping[str, Any]:
+        """The resource as the JSON object rules address with field paths (`sku.name`, `properties.x`)."""
+        if self._fields is None:
+            self._fields = {
+                "id": self.id, "type": self.type, "name": self.name, "location": self.location,
+                "kind": self.kind, "sku": self.sku, "properties": self.properties, "tags": self.tags,
+                "zones": self.zones, "identity": self.identity, **self.extra,
+            }
+        return self._fields
+
+    def get(self, key: str) -> Any:
+        """A top-level field by case-insensitive name; absent fields return `MISSING`."""
+        value = _lower_keys_get(self.fields(), key)
+        return MISSING if value is None else value
+
+    @property
+    def position(self) -> Position:
+        return self.anchor.locate(()) or Position(self.origin.file)
+
+    def locate(self, path: PathKey) -> Position:
+        return self.anchor.locate(path) or self.position
+
+
+
+
+def parent_id_of(resource_id: object) -> str | None:
+    """The id of a child resource's parent (`.../workspaces/hub/connections/c` -> `.../workspaces/hub`)."""
+    if not isinstance(resource_id, str):
+        return None
+    lowered = resource_id.lower()
+    marker = lowered.rfind("/providers/")
+    if marker < 0:
+        return None
+    tail = resource_id[marker + len("/providers/"):].strip("/").split("/")
+    # namespace/type/name is a top-level resource; every further type/name pair is one level of nesting.
+    if len(tail) <= 3 or len(tail) % 2 == 0:
+        return None
+    return resource_id[:marker] + "/providers/" + "/".join(tail[:-2])
+
+
+class Estate:
+    """Every resource of one run, indexed by lower-cased type, by lower-cased id and by parent id."""
+
+    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+        self._resources: list[Resource] = []
+        self._by_type: dict[str, list[Resource]] = {}
+        self._by_id: dict[str, Resource] = {}
+        self._children: dict[str, list[Resource]] = {}
+        self.origins: list[Origin] = []
+        for resource in resources:
+            self.add(resource)
+
+    def add(self, resource: Resource) -> None:
+        self._resources.append(resource)
+        self._by_type.setdefault(resource.type_key, []).append(resource)
+        if resource.id_key is not None:
+            self._by_id.setdefault(resource.id_key, resource)
+        if isinstance(resource.parent_id, str):
+            self._children.setdefault(resource.parent_id.lower(), []).append(resource)
+        if resource.origin not in self.origins:
+            self.origins.append(resource.origin)
+
+    def add_origin(self, origin: Origin) -> None:
+        """Register an input that produced no resources (it still tells what it could observe)."""
+        if origin not in self.origins:
+            self.origins.append(origin)
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self._resources)
+
+    def __len__(self) -> int:
+        return len(self._resources)
+
+    def of_type(self, resource_type: str) -> list[Resource]:
+        return self._by_type.get(resource_type.lower(), [])
+
+    def get(self, resource_id: str) -> Resource | None:
+        return self._by_id.get(resource_id.lower())
+
+    def children(self, parent: Resource) -> list[Resource]:
+        if parent.id_key is None:
+            return []
+        return self._children.get(parent.id_key, [])
+
+    def unobserved_reason(self, resource_type: str, near: Resource | None = None) -> str | None:
+        """Why resources of this type may be missing from the estate (None when absence is meaningful).
+
+        With `near`, only that resource's input counts (connections of a Resource Graph hub are unseen even
+        if a template elsewhere in the run declares connections of its own hub).
+        """
+        if near is not None:
+            return near.origin.unobserved_reason(resource_type)
+        for origin in self.origins:
+            reason = origin.unobserved_reason(resource_type)
+            if reason:
+                return reason
+        return None

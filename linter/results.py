@@ -1,0 +1,79 @@
+"""What a run produces: an outcome per rule and resource, and diagnostics about the inputs and rules."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from linter.model import Position, Resource
+
+if TYPE_CHECKING:
+    from linter.rules import Rule
+
+
+class Outcome(enum.Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+SEVERITIES = ("error", "warning", "note")
+SEVERITY_RANK = {"error": 3, "warning": 2, "note": 1, "never": 99}
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    position: Position
+    label: str
+    resource: Resource | None = None
+
+
+@dataclass(slots=True)
+class Result:
+    """One rule's verdict on one resource (or on the estate, for aggregate rules: `resource` is then the
+    resource the finding is shown at, and `resources` lists every one it is about)."""
+
+    rule: Rule
+    outcome: Outcome
+    severity: str
+    message: str
+    resource: Resource | None
+    position: Position | None
+    related: list[RelatedLocation] = field(default_factory=list)
+    reason: str | None = None  # why the outcome is UNKNOWN or ERROR
+    estate_scope: bool = False
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem with an input or a rule (not a finding): bad file, bad rule, unreadable path."""
+
+    message: str
+    position: Position | None
+    severity: str = "error"  # error: the run is incomplete (exit 2); warning: noteworthy only
+    code: str = "input-error"  # input-error | rule-error | config-error | internal-error
+
+    def __str__(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        return f"{where}{self.severity}: {self.message}"
+
+
+@dataclass(slots=True)
+class RunReport:
+    """Everything a reporter needs; reporters compute nothing the engine should have."""
+
+    results: list[Result]
+    diagnostics: list[Diagnostic]
+    rules: list[Rule]
+    files: list[str]
+    resource_count: int
+    seconds: float
+    posture: str
+    category: str = "drlint/"  # which kind of analysis, e.g. drlint/templates/ or drlint/resource-graph/

@@ -1,0 +1,253 @@
+"""Rule files: loading, validation and compilation into `Rule` objects.
+
+One rule per YAML file. The built-in pack is validated against `schema/rule.schema.json` by the test suite,
+so at run time it is only compiled (keeping jsonschema off the start-up path); user rule files are validated
+against the schema as well. Every problem becomes a located `Diagnostic`, and a bad rule never stops the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
+from linter.model import Position
+from linter.results import SEVERITIES, Diagnostic
+from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
+
+POSTURES = ("hot-cold", "hot-warm", "hot-hot")
+DEFAULT_POSTURE = "hot-cold"
+SCOPES = ("resource", "estate")
+
+
+@dataclass(slots=True)
+class RuleDocs:
+    what: str
+    why: str
+    fix: str
+    arm: str = ""
+    bicep: str = ""
+    references: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Rule:
+    id: str
+    name: str
+    title: str
+    severity: str
+    postures: tuple[str, ...]
+    tags: tuple[str, ...]
+    scope: str
+    select: Selection
+    condition: Condition
+    message: str
+    docs: RuleDocs
+    parameters: dict[str, Any]
+    source: str  # the file it was loaded from (display path)
+    builtin: bool = True
+    position: Position | None = None
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/drlint/drlint/blob/main/docs/rules/{self.id}.md"
+
+
+class RuleLoadError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("; ".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def builtin_pack_dir() -> Path:
+    """The shipped pack: inside the installed package, or `rules/` beside `linter/` in a source checkout."""
+    packaged = Path(str(resources.files("linter"))) / "pack"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+@lru_cache(maxsize=1)
+def rule_schema() -> dict[str, Any]:
+    text = resources.files("linter").joinpath("schema/rule.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_rules(
+    paths: Iterable[Path], *, builtin: bool, validate_schema: bool, display_root: Path | None = None
+) -> tuple[list[Rule], list[Diagnostic]]:
+    """Load every rule file under `paths` (files or directories). Bad files become diagnostics."""
+    rules: list[Rule] = []
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        files = rule_files(path) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            diagnostics.append(Diagnostic(f"no rule files (*.yaml) in {path}", Position(str(path)),
+                                          code="rule-error"))
+        for file in files:
+            display = _display(file, display_root)
+            try:
+                rules.append(load_rule_file(file, display, builtin=builtin, validate_schema=validate_schema))
+            except RuleLoadError as exc:
+                diagnostics.extend(exc.diagnostics)
+    return rules, diagnostics
+
+
+def _display(file: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return file.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return file.as_posix()
+
+
+def load_rule_file(file: Path, display: str, *, builtin: bool, validate_schema: bool) -> Rule:
+    try:
+        document = load_yaml(read_text(file, display), display)
+    except YamlError as exc:
+        raise RuleLoadError([Diagnostic(str(exc), exc.position, code="rule-error")]) from None
+    if validate_schema:
+        problems = schema_problems(document)
+        if problems:
+            raise RuleLoadError(problems)
+    return compile_rule(document, builtin=builtin)
+
+
+def schema_problems(document: YamlDocument) -> list[Diagnostic]:
+    """Check a rule document against the shipped JSON Schema (imports jsonschema: validation paths only)."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(rule_schema())
+    problems = []
+    for error in sorted(validator.iter_errors(document.data), key=lambda e: list(e.absolute_path)):
+        best = jsonschema.exceptions.best_match([error])
+        path = tuple(best.absolute_path)
+        where = ".".join(str(p) for p in path) or "the rule"
+        problems.append(Diagnostic(f"{where}: {best.message}", document.position(path), code="rule-error"))
+    return problems
+
+
+def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], document: YamlDocument) -> Any:
+    value = data.get(key)
+    if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise _error(f"`{key}` is required and must be a non-empty {expected}", (key,), document)
+    return value
+
+
+def _error(message: str, path: tuple[str | int, ...], document: YamlDocument) -> RuleLoadError:
+    return RuleLoadError([Diagnostic(message, document.position(path), code="rule-error")])
+
+
+_TOP_KEYS = {"id", "name", "title", "severity", "postures", "tags", "scope", "select", "condition", "message",
+             "docs", "parameters"}
+_DOC_KEYS = {"what", "why", "fix", "arm", "bicep", "references"}
+
+
+def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
+    data = document.data
+    if not isinstance(data, Mapping):
+        raise _error("a rule file holds one mapping (id, name, title, ...)", (), document)
+    unknown = sorted(set(data) - _TOP_KEYS, key=str)
+    if unknown:
+        raise _error(f"unknown key `{unknown[0]}`; expected one of {', '.join(sorted(_TOP_KEYS))}",
+                     (unknown[0],), document)
+    rule_id = _require(data, "id", str, document)
+    if not (rule_id[:2].isalpha() and rule_id[2:].isdigit() and len(rule_id) >= 4):
+        raise _error("`id` is letters then digits, such as DR201 or ACME001", ("id",), document)
+    severity = _require(data, "severity", str, document)
+    if severity not in SEVERITIES:
+        raise _error(f"`severity` is one of {', '.join(SEVERITIES)}", ("severity",), document)
+    postures = data.get("postures", list(POSTURES))
+    if not isinstance(postures, list) or not postures or any(p not in POSTURES for p in postures):
+        raise _error(f"`postures` is a list of {', '.join(POSTURES)}", ("postures",), document)
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or any(not isinstance(t, str) for t in tags):
+        raise _error("`tags` is a list of strings", ("tags",), document)
+    scope = data.get("scope", "resource")
+    if scope not in SCOPES:
+        raise _error(f"`scope` is one of {', '.join(SCOPES)}", ("scope",), document)
+    parameters = data.get("parameters", {})
+    if not isinstance(parameters, Mapping):
+        raise _error("`parameters` maps names to default values", ("parameters",), document)
+    docs = _compile_docs(data.get("docs"), document)
+    try:
+        select = compile_selection(data.get("select"), ("select",), allow_relation=False)
+        condition = compile_condition(data.get("condition"), ("condition",))
+    except ConditionError as exc:
+        raise _error(str(exc), exc.path, document) from None
+    if scope == "resource" and _uses_rule_selection(data.get("condition")):
+        raise _error("an `aggregate` without `select` measures the rule's selection: it needs `scope: estate`",
+                     ("condition",), document)
+    return Rule(
+        id=rule_id,
+        name=_require(data, "name", str, document),
+        title=_require(data, "title", str, document),
+        severity=severity,
+        postures=tuple(postures),
+        tags=tuple(tags),
+        scope=scope,
+        select=select,
+        condition=condition,
+        message=_require(data, "message", str, document),
+        docs=docs,
+        parameters=dict(parameters),
+        source=document.path,
+        builtin=builtin,
+        position=document.position(("id",)),
+    )
+
+
+def _uses_rule_selection(raw: Any) -> bool:
+    if isinstance(raw, Mapping):
+        aggregate = raw.get("aggregate", False)
+        if aggregate is None or (isinstance(aggregate, Mapping) and "select" not in aggregate):
+            return True
+        return any(_uses_rule_selection(v) for k, v in raw.items() if k != "aggregate")
+    if isinstance(raw, list):
+        return any(_uses_rule_selection(v) for v in raw)
+    return False
+
+
+def _compile_docs(raw: Any, document: YamlDocument) -> RuleDocs:
+    if not isinstance(raw, Mapping):
+        raise _error("`docs` is required: what, why, fix (and arm, bicep, references)", ("docs",), document)
+    unknown = sorted(set(raw) - _DOC_KEYS, key=str)
+    if unknown:
+        raise _error(f"unknown key `{unknown[0]}` in docs; expected {', '.join(sorted(_DOC_KEYS))}",
+                     ("docs", unknown[0]), document)
+    for key in ("what", "why", "fix"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise _error(f"`docs.{key}` is required text", ("docs", key), document)
+    references = raw.get("references", [])
+    if not isinstance(references, list) or any(not isinstance(r, str) for r in references):
+        raise _error("`docs.references` is a list of URLs", ("docs", "references"), document)
+    return RuleDocs(raw["what"].strip(), raw["why"].strip(), raw["fix"].strip(),
+                    str(raw.get("arm", "")).strip(), str(raw.get("bicep", "")).strip(), list(references))
+
+
+def check_duplicate_ids(rules: list[Rule]) -> tuple[list[Rule], list[Diagnostic]]:
+    """Keep the first rule of each id (built-ins load first); every later one is a diagnostic."""
+    seen: dict[str, Rule] = {}
+    kept: list[Rule] = []
+    diagnostics: list[Diagnostic] = []
+    for rule in rules:
+        first = seen.get(rule.id.upper())
+        if first is not None:
+            diagnostics.append(Diagnostic(
+                f"duplicate rule id {rule.id}: already defined in {first.source}; give this rule a new id",
+                rule.position, code="rule-error"))
+            continue
+        seen[rule.id.upper()] = rule
+        kept.append(rule)
+    return kept, diagnostics
