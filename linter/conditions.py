@@ -373,7 +373,9 @@ class Compare(Condition):
         expected = self.expected.get(scope)
         evidence = self._evidence(scope, value)
         facts = {"actual": value, "expected": expected}
-        unknown = _find_unknown(value) or _find_unknown(expected)
+        unknown = _find_unknown(value)
+        if unknown is None:
+            unknown = _find_unknown(expected)
         if unknown is not None:
             return Verdict(Tri.UNKNOWN, unknown.reason, evidence, facts)
         if self.operator in _LIST_OPERANDS and not isinstance(expected, list):
@@ -526,7 +528,10 @@ class Ref(Condition):
         inner = self.condition.evaluate(scope.enter(target))
         facts = dict(inner.facts)
         facts.setdefault("ref", target)
-        return Verdict(inner.tri, inner.reason, evidence + inner.evidence, facts)
+        evidence += inner.evidence
+        if not any(item.resource is target for item in inner.evidence):
+            evidence.append(Evidence(target, (), None))  # at least point at the resource followed
+        return Verdict(inner.tri, inner.reason, evidence, facts)
 
 
 @dataclass(slots=True)
@@ -587,6 +592,7 @@ class Aggregate(Condition):
     distinct: FieldPath | None
     operator: str
     expected: Operand
+    name: str | None = None  # `as:` - its facts are offered to messages as {name.count}, {name.values}...
 
     def evaluate(self, scope: Scope) -> Verdict:
         if self.selection is None:
@@ -637,8 +643,12 @@ class Aggregate(Condition):
         facts = {
             "count": len(members),
             "distinct": len(all_values),
-            "values": ", ".join(sorted(str(v) for v in all_values)) or "none",
+            # distinct: the values found; count: the names of the resources counted
+            "values": ", ".join(sorted(str(v) for v in all_values) if self.distinct is not None
+                                else sorted(r.display_name for r, _ in members)) or "none",
         }
+        if self.name:
+            facts = {self.name: facts}
         return Verdict(tri, reason if tri is Tri.UNKNOWN else None, evidence, facts)
 
     def _follow(self, scope: Scope, resource: Resource) -> tuple[Resource | None, Any]:
@@ -785,11 +795,15 @@ def _compile_aggregate(raw: Any, operator: str, expected: Operand, path: tuple[s
         raw = {}
     if not isinstance(raw, Mapping):
         raise ConditionError("`aggregate` takes a mapping: select, via, distinct", path)
-    extra = sorted(set(raw) - {"select", "via", "distinct"})
+    extra = sorted(set(raw) - {"select", "via", "distinct", "as"})
     if extra:
-        raise ConditionError(f"unknown key `{extra[0]}` in aggregate; expected select, via, distinct",
+        raise ConditionError(f"unknown key `{extra[0]}` in aggregate; expected select, via, distinct, as",
                              (*path, extra[0]))
+    name = raw.get("as")
+    if name is not None and not (isinstance(name, str) and name.isidentifier()):
+        raise ConditionError("`as` names the aggregate's facts for messages: a word such as `replicas`",
+                             (*path, "as"))
     selection = compile_selection(raw["select"], (*path, "select"), True) if "select" in raw else None
     via = _compile_field_path(raw["via"], (*path, "via")) if "via" in raw else None
     distinct = _compile_field_path(raw["distinct"], (*path, "distinct")) if "distinct" in raw else None
-    return Aggregate(selection, via, distinct, operator, expected)
+    return Aggregate(selection, via, distinct, operator, expected, name)

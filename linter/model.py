@@ -29,7 +29,7 @@ class Unknown:
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
 
-    def __eq__(self, other: object) -> bool:  # noqa: D105 - deliberate: unknown equals nothing
+    def __eq__(self, other: object) -> bool:
         return False
 
     def __ne__(self, other: object) -> bool:
@@ -143,8 +143,24 @@ class Resource:
     """
 
     __slots__ = (
-        "id", "type", "name", "location", "kind", "sku", "properties", "tags", "zones", "identity",
-        "parent_id", "origin", "anchor", "extra", "conditional", "type_key", "id_key", "_fields",
+        "_fields",
+        "anchor",
+        "conditional",
+        "extra",
+        "id",
+        "id_key",
+        "identity",
+        "kind",
+        "location",
+        "name",
+        "origin",
+        "parent_id",
+        "properties",
+        "sku",
+        "tags",
+        "type",
+        "type_key",
+        "zones",
     )
 
     def __init__(

@@ -78,7 +78,9 @@ def _steps_from_jsonpath(text: str) -> tuple[Step, ...]:
             if len(node.indices) != 1:
                 raise PathError(f"field path {text!r}: one index per step")
             steps.append(node.indices[0])
-        elif isinstance(node, jsonpath.Slice) and node.start is None and node.end is None and node.step is None:
+        elif isinstance(node, getattr(jsonpath, "Wildcard", ())) or (
+            isinstance(node, jsonpath.Slice) and node.start is None and node.end is None and node.step is None
+        ):
             steps.append(WILDCARD)
         elif isinstance(node, jsonpath.Root):
             pass

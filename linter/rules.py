@@ -8,6 +8,7 @@ against the schema as well. Every problem becomes a located `Diagnostic`, and a 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -116,11 +117,14 @@ def load_rule_file(file: Path, display: str, *, builtin: bool, validate_schema: 
         document = load_yaml(read_text(file, display), display)
     except YamlError as exc:
         raise RuleLoadError([Diagnostic(str(exc), exc.position, code="rule-error")]) from None
+    # The compiler's errors are the precise ones (file:line of the key, what is expected); the schema then
+    # catches what compiling does not need (naming patterns, tag limits, reference URLs).
+    rule = compile_rule(document, builtin=builtin)
     if validate_schema:
         problems = schema_problems(document)
         if problems:
             raise RuleLoadError(problems)
-    return compile_rule(document, builtin=builtin)
+    return rule
 
 
 def schema_problems(document: YamlDocument) -> list[Diagnostic]:
@@ -129,9 +133,13 @@ def schema_problems(document: YamlDocument) -> list[Diagnostic]:
 
     validator = jsonschema.Draft202012Validator(rule_schema())
     problems = []
-    for error in sorted(validator.iter_errors(document.data), key=lambda e: list(e.absolute_path)):
+    for error in sorted(validator.iter_errors(document.data), key=lambda e: [str(p) for p in e.absolute_path]):
         best = jsonschema.exceptions.best_match([error])
         path = tuple(best.absolute_path)
+        if best.validator == "additionalProperties" and isinstance(best.instance, Mapping):
+            allowed = set(best.schema.get("properties", {}))
+            extra = [k for k in best.instance if k not in allowed]
+            path = (*path, extra[0]) if extra else path
         where = ".".join(str(p) for p in path) or "the rule"
         problems.append(Diagnostic(f"{where}: {best.message}", document.position(path), code="rule-error"))
     return problems
@@ -149,6 +157,7 @@ def _error(message: str, path: tuple[str | int, ...], document: YamlDocument) ->
     return RuleLoadError([Diagnostic(message, document.position(path), code="rule-error")])
 
 
+_RULE_ID = re.compile(r"[A-Za-z]{2,}[0-9]+\Z")
 _TOP_KEYS = {"id", "name", "title", "severity", "postures", "tags", "scope", "select", "condition", "message",
              "docs", "parameters"}
 _DOC_KEYS = {"what", "why", "fix", "arm", "bicep", "references"}
@@ -163,7 +172,7 @@ def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
         raise _error(f"unknown key `{unknown[0]}`; expected one of {', '.join(sorted(_TOP_KEYS))}",
                      (unknown[0],), document)
     rule_id = _require(data, "id", str, document)
-    if not (rule_id[:2].isalpha() and rule_id[2:].isdigit() and len(rule_id) >= 4):
+    if not _RULE_ID.match(rule_id):
         raise _error("`id` is letters then digits, such as DR201 or ACME001", ("id",), document)
     severity = _require(data, "severity", str, document)
     if severity not in SEVERITIES:
@@ -185,7 +194,7 @@ def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
         select = compile_selection(data.get("select"), ("select",), allow_relation=False)
         condition = compile_condition(data.get("condition"), ("condition",))
     except ConditionError as exc:
-        raise _error(str(exc), exc.path, document) from None
+        raise _error(f"{'.'.join(str(p) for p in exc.path)}: {exc}", exc.path, document) from None
     if scope == "resource" and _uses_rule_selection(data.get("condition")):
         raise _error("an `aggregate` without `select` measures the rule's selection: it needs `scope: estate`",
                      ("condition",), document)

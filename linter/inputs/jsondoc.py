@@ -155,7 +155,7 @@ def _index_positions(text: str) -> dict[PathKey, tuple[int, int]]:
         if match is None:
             break
         pos = match.end()
-        string, punct, literal = match.groups()
+        string, punct, _literal = match.groups()
         start = match.start(1) if string else match.start(2) if punct else match.start(3)
         if punct == ":" or punct == ",":
             if punct == "," and stack and stack[-1][0] == "{":

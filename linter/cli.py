@@ -1,0 +1,195 @@
+"""The `drlint` command: parse options, call the library, choose the reporter, set the exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from linter import __version__
+from linter.results import SEVERITY_RANK, Outcome, RunReport
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERRORS = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def exit_code(report: RunReport, fail_on: str) -> int:
+    """2 when the run is incomplete (an input or rule could not be checked), else 1 when a finding reaches
+    `fail_on`, else 0."""
+    if any(d.severity == "error" for d in report.diagnostics) or any(
+        r.outcome is Outcome.ERROR for r in report.results
+    ):
+        return EXIT_ERRORS
+    threshold = SEVERITY_RANK[fail_on]
+    if any(r.outcome is Outcome.FAIL and SEVERITY_RANK[r.severity] >= threshold for r in report.results):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="drlint")
+def main() -> None:
+    """drlint: does your Azure AI Foundry estate survive the loss of a region?
+
+    Checks ARM templates, Bicep files and Azure Resource Graph exports against a disaster-recovery rule
+    pack. Values that cannot be known statically are reported as UNKNOWN, never as failures.
+
+    \b
+    Examples:
+      drlint scan infra/                      templates (ARM, Bicep) under infra/
+      drlint scan estate.json --format sarif -o drlint.sarif
+      drlint rules list                       the rules of the current posture
+      drlint rules show DR201                 what a rule checks and how to fix it
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Extra rule file or directory (repeatable); loaded after the built-in pack.")
+@click.option("--select", multiple=True, metavar="PREFIX",
+              help="Only rules whose id starts with PREFIX (repeatable or comma-separated), e.g. DR2.")
+@click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX.")
+@click.option("--posture", type=click.Choice(["hot-cold", "hot-warm", "hot-hot"]),
+              help="Disaster-recovery posture to check (default: drlint.yaml, else hot-cold).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
+              help="Lowest severity that makes the exit code 1 (default: drlint.yaml, else warning).")
+@click.option("--show-unknown", is_flag=True, help="Also report checks whose outcome is UNKNOWN, with the reason.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this drlint.yaml instead of searching upwards from the first path.")
+@click.option("--no-config", is_flag=True, help="Ignore any drlint.yaml.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+         posture: str | None, output_format: str, output: Path | None, fail_on: str | None, show_unknown: bool,
+         config_path: Path | None, no_config: bool, color: bool | None) -> None:
+    """Check templates and Resource Graph exports under PATHS.
+
+    PATHS are files or directories (walked, skipping .git, node_modules and hidden folders). Each file's
+    format is recognised by its content.
+
+    \b
+    Exit codes:
+      0  no finding at or above --fail-on
+      1  findings at or above --fail-on
+      2  usage error, or an input or rule could not be checked (findings are still reported)
+    """
+    from linter.config import Config, find_config, load_config
+    from linter.scan import ScanOptions, run_scan
+
+    config, config_problems = Config(), []
+    if not no_config:
+        found = config_path or find_config(paths[0])
+        if found is not None:
+            config, config_problems = load_config(found, str(found))
+    options = ScanOptions(list(paths), posture, _split(select), _split(ignore), list(rule_paths))
+    report = run_scan(options, config, config_problems)
+    effective_fail_on = fail_on or config.fail_on or "warning"
+    _emit(report, output_format, output, show_unknown, color)
+    sys.exit(exit_code(report, effective_fail_on))
+
+
+def _emit(report: RunReport, output_format: str, output: Path | None, show_unknown: bool,
+          color: bool | None) -> None:
+    from linter.report import writer
+
+    write = writer(output_format)
+    if output is None:
+        colour = sys.stdout.isatty() if color is None else color
+        write(report, sys.stdout, show_unknown, colour and output_format == "text")
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="\n") as handle:
+            write(report, handle, show_unknown, bool(color) and output_format == "text")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    if output_format != "text":
+        from linter.report.text import summary_line
+
+        click.echo(summary_line(report), err=True)
+
+
+@main.group()
+def rules() -> None:
+    """List, explain and validate rules."""
+
+
+def _all_rules(rule_paths: tuple[Path, ...]) -> tuple[list, list]:
+    from linter.rules import builtin_pack_dir, check_duplicate_ids, load_rules
+
+    builtin, problems = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+    user, user_problems = load_rules(list(rule_paths), builtin=False, validate_schema=True)
+    kept, duplicates = check_duplicate_ids(builtin + user)
+    return kept, problems + user_problems + duplicates
+
+
+@rules.command("list")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Extra rule file or directory to include.")
+@click.option("--posture", type=click.Choice(["hot-cold", "hot-warm", "hot-hot"]),
+              help="Only the rules of this posture.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_list(rule_paths: tuple[Path, ...], posture: str | None, output_format: str) -> None:
+    """List rules: id, severity, postures, title."""
+    import json
+
+    loaded, problems = _all_rules(rule_paths)
+    _print_diagnostics(problems)
+    chosen = sorted((r for r in loaded if posture is None or posture in r.postures), key=lambda r: r.id)
+    if output_format == "json":
+        click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title, "severity": r.severity,
+                                "postures": list(r.postures), "tags": list(r.tags), "source": r.source}
+                               for r in chosen], indent=2))
+    else:
+        for rule in chosen:
+            click.echo(f"{rule.id:<8} {rule.severity:<8} {','.join(rule.postures):<26} {rule.title}")
+    sys.exit(EXIT_ERRORS if problems else EXIT_OK)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Extra rule file or directory to search.")
+def rules_show(rule_id: str, rule_paths: tuple[Path, ...]) -> None:
+    """Explain a rule: what it checks, why, and how to fix it (ARM and Bicep)."""
+    from linter.rulesdoc import render_markdown
+
+    loaded, problems = _all_rules(rule_paths)
+    _print_diagnostics(problems)
+    for rule in loaded:
+        if rule.id.upper() == rule_id.upper():
+            click.echo(render_markdown(rule))
+            return
+    known = ", ".join(sorted(r.id for r in loaded))
+    raise click.ClickException(f"no rule {rule_id}; known rules: {known}")
+
+
+@rules.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def rules_validate(paths: tuple[Path, ...]) -> None:
+    """Check rule files against the rule schema and compile them; report every problem with file:line."""
+    from linter.rules import check_duplicate_ids, load_rules
+
+    loaded, problems = load_rules(list(paths), builtin=False, validate_schema=True)
+    loaded, duplicates = check_duplicate_ids(loaded)
+    problems += duplicates
+    _print_diagnostics(problems)
+    click.echo(f"{len(loaded)} rule(s) valid, {len(problems)} problem(s)")
+    sys.exit(EXIT_ERRORS if problems else EXIT_OK)
+
+
+def _print_diagnostics(problems: list, stream: TextIO | None = None) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

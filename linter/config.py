@@ -1,0 +1,180 @@
+"""`drlint.yaml`: found by walking up from the first scanned path; validated strictly (unknown keys are errors).
+
+```yaml
+posture: hot-warm                 # hot-cold (default) | hot-warm | hot-hot
+failOn: warning                   # error | warning | note | never
+rulePaths: [policies/dr]          # extra rule directories or files, relative to this file
+exclude: ["legacy/**"]            # glob patterns of paths not to scan, relative to this file
+rules:
+  DR202: {severity: note}         # or `off`
+  DR201: {parameters: {acceptedSkus: [Standard_GZRS, Standard_RAGZRS]}}
+deployments:                      # how templates are deployed (ARM / Bicep front ends)
+  - name: primary
+    template: infra/main.bicep
+    parameters: infra/main.primary.bicepparam
+    location: eastus2             # the resource group's region
+    subscription: 00000000-0000-0000-0000-000000000000
+    resourceGroup: rg-ai-primary
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.engine import RuleOverride
+from linter.results import SEVERITIES, Diagnostic
+from linter.rules import POSTURES
+from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
+
+CONFIG_NAMES = ("drlint.yaml", ".drlint.yaml")
+FAIL_ON = ("error", "warning", "note", "never")
+_TOP_KEYS = ("posture", "failOn", "rulePaths", "exclude", "rules", "deployments")
+_RULE_KEYS = ("severity", "parameters")
+_DEPLOYMENT_KEYS = ("name", "template", "parameters", "location", "subscription", "resourceGroup")
+
+
+@dataclass(slots=True)
+class Config:
+    path: Path | None = None
+    posture: str | None = None
+    fail_on: str | None = None
+    rule_paths: list[Path] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    rules: dict[str, RuleOverride] = field(default_factory=dict)
+    deployments: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest drlint.yaml in `start` (a file's folder) or any folder above it."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate_dir in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = candidate_dir / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
+    """Parse and validate a config file. Problems are diagnostics; what is valid is still used."""
+    config = Config(path=path)
+    try:
+        document = load_yaml(read_text(path, display), display)
+    except YamlError as exc:
+        return config, [Diagnostic(str(exc), exc.position, code="config-error")]
+    problems: list[Diagnostic] = []
+
+    def problem(message: str, where: tuple[str | int, ...]) -> None:
+        problems.append(Diagnostic(message, document.position(where), code="config-error"))
+
+    data = document.data if document.data is not None else {}
+    if not isinstance(data, Mapping):
+        problem("drlint.yaml holds a mapping of settings", ())
+        return config, problems
+    for key in data:
+        if key not in _TOP_KEYS:
+            problem(f"unknown setting `{key}`; expected one of {', '.join(_TOP_KEYS)}", (key,))
+    if "posture" in data:
+        if data["posture"] in POSTURES:
+            config.posture = data["posture"]
+        else:
+            problem(f"`posture` is one of {', '.join(POSTURES)}", ("posture",))
+    if "failOn" in data:
+        if data["failOn"] in FAIL_ON:
+            config.fail_on = data["failOn"]
+        else:
+            problem(f"`failOn` is one of {', '.join(FAIL_ON)}", ("failOn",))
+    config.rule_paths = [path.parent / p for p in _strings(data, "rulePaths", problem)]
+    config.exclude = _strings(data, "exclude", problem)
+    config.rules = _rule_overrides(data.get("rules"), document, problem)
+    config.deployments = _deployments(data.get("deployments"), problem)
+    return config, problems
+
+
+def _strings(data: Mapping[str, Any], key: str, problem: Any) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        problem(f"`{key}` is a list of paths", (key,))
+        return []
+    return list(value)
+
+
+def _rule_overrides(raw: Any, document: YamlDocument, problem: Any) -> dict[str, RuleOverride]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problem("`rules` maps rule ids to {severity, parameters}", ("rules",))
+        return {}
+    overrides = {}
+    for rule_id, settings in raw.items():
+        where = ("rules", rule_id)
+        # YAML 1.1 reads a bare `off` as false: both spellings mean the rule is off.
+        if settings == "off" or settings is False:
+            settings = {"severity": "off"}
+        elif isinstance(settings, Mapping) and settings.get("severity") is False:
+            settings = {**settings, "severity": "off"}
+        if not isinstance(settings, Mapping):
+            problem(f"`rules.{rule_id}` is `off` or a mapping with severity and/or parameters", where)
+            continue
+        unknown = [k for k in settings if k not in _RULE_KEYS]
+        if unknown:
+            problem(f"unknown key `{unknown[0]}` for rule {rule_id}; expected severity or parameters",
+                    (*where, unknown[0]))
+            continue
+        severity = settings.get("severity")
+        if severity is not None and severity not in (*SEVERITIES, "off"):
+            problem(f"severity of {rule_id} is one of {', '.join((*SEVERITIES, 'off'))}", (*where, "severity"))
+            continue
+        parameters = settings.get("parameters", {})
+        if not isinstance(parameters, Mapping):
+            problem(f"parameters of {rule_id} is a mapping", (*where, "parameters"))
+            continue
+        overrides[str(rule_id)] = RuleOverride(severity, dict(parameters))
+    return overrides
+
+
+def _deployments(raw: Any, problem: Any) -> list[dict[str, Any]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problem("`deployments` is a list of {name, template, parameters, location, ...}", ("deployments",))
+        return []
+    deployments = []
+    for i, entry in enumerate(raw):
+        where = ("deployments", i)
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("template"), str):
+            problem("a deployment needs at least `template: <path>`", where)
+            continue
+        unknown = [k for k in entry if k not in _DEPLOYMENT_KEYS]
+        if unknown:
+            problem(f"unknown key `{unknown[0]}` in a deployment; expected {', '.join(_DEPLOYMENT_KEYS)}",
+                    (*where, unknown[0]))
+            continue
+        bad = [k for k, v in entry.items() if not isinstance(v, str)]
+        if bad:
+            problem(f"`{bad[0]}` of a deployment is a string", (*where, bad[0]))
+            continue
+        deployments.append(dict(entry))
+    return deployments
+
+
+def check_rule_overrides(config: Config, known_ids: set[str], document_path: str) -> list[Diagnostic]:
+    """Overrides naming rules that do not exist are mistakes worth saying."""
+    from linter.model import Position
+
+    return [
+        Diagnostic(f"`rules.{rule_id}` names no loaded rule", Position(document_path), severity="warning",
+                   code="config-error")
+        for rule_id in config.rules
+        if rule_id.upper() not in known_ids
+    ]

@@ -1,0 +1,172 @@
+"""Run rules over an estate: select resources, evaluate conditions, stamp rule id and severity on results.
+
+The engine owns everything rules have in common (selection, outcomes, messages, locations); rules are data.
+An exception inside one rule becomes an ERROR result for that rule, never a crash of the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from linter import messages
+from linter.conditions import Evidence, Scope, Tri, Verdict
+from linter.model import Estate, Position, Resource
+from linter.results import Diagnostic, Outcome, RelatedLocation, Result
+from linter.rules import Rule
+
+MAX_RELATED = 50
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RuleOverride:
+    """What drlint.yaml says about one rule: a severity (or `off`) and parameter values."""
+
+    severity: str | None = None
+    parameters: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def plan_rules(
+    rules: Iterable[Rule],
+    *,
+    posture: str,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    overrides: Mapping[str, RuleOverride] | None = None,
+) -> list[Rule]:
+    """The rules a run checks: in the posture, matched by `--select`/`--ignore` id prefixes, not `off`,
+    with configured severities and parameters applied."""
+    select = [s.upper() for s in select]
+    ignore = [s.upper() for s in ignore]
+    overrides = {k.upper(): v for k, v in (overrides or {}).items()}
+    planned = []
+    for rule in rules:
+        rule_id = rule.id.upper()
+        if posture not in rule.postures:
+            continue
+        if select and not any(rule_id.startswith(s) for s in select):
+            continue
+        if any(rule_id.startswith(s) for s in ignore):
+            continue
+        override = overrides.get(rule_id)
+        if override is not None:
+            if override.severity == "off":
+                continue
+            rule = dataclasses.replace(
+                rule,
+                severity=override.severity or rule.severity,
+                parameters={**rule.parameters, **override.parameters},
+            )
+        planned.append(rule)
+    return sorted(planned, key=lambda r: r.id)
+
+
+def run_rules(rules: Iterable[Rule], estate: Estate) -> tuple[list[Result], list[Diagnostic]]:
+    results: list[Result] = []
+    diagnostics: list[Diagnostic] = []
+    for rule in rules:
+        try:
+            results.extend(evaluate_rule(rule, estate))
+        except Exception as exc:  # a broken rule must not stop the others; it is reported as ERROR
+            reason = f"{type(exc).__name__}: {exc}"
+            results.append(Result(rule, Outcome.ERROR, rule.severity, f"{rule.id} could not be evaluated: {reason}",
+                                  None, rule.position, reason=reason))
+            diagnostics.append(Diagnostic(f"rule {rule.id} failed while evaluating: {reason}; please report it",
+                                          rule.position, code="internal-error"))
+    results.sort(key=_result_order)
+    return results, diagnostics
+
+
+def _result_order(result: Result) -> tuple:
+    position = result.position or Position("")
+    resource_id = result.resource.id if result.resource and isinstance(result.resource.id, str) else ""
+    return (position.file, position.line, position.column, result.rule.id, resource_id.lower())
+
+
+def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:
+    base = Scope(estate, None, None, rule.parameters)
+    members, _ = rule.select.select(base)
+    if not members:
+        return [Result(rule, Outcome.NOT_APPLICABLE, rule.severity, f"{rule.id}: nothing selected", None, None)]
+    if rule.scope == "estate":
+        return [_evaluate_estate(rule, estate, members)]
+    return [_evaluate_resource(rule, estate, resource) for resource, _ in members]
+
+
+def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result:
+    scope = Scope(estate, resource, resource.fields(), rule.parameters, subject=resource)
+    if rule.select.where is not None:
+        selected = rule.select.where.evaluate(scope)
+        if selected.tri is Tri.UNKNOWN:
+            return _unknown(rule, resource, resource.position, selected, estate_scope=False)
+    verdict = rule.condition.evaluate(scope)
+    primary = _primary_position(resource, verdict.evidence)
+    if verdict.tri is Tri.UNKNOWN:
+        return _unknown(rule, resource, primary, verdict, estate_scope=False)
+    outcome = Outcome.PASS if verdict.tri is Tri.PASS else Outcome.FAIL
+    message = _message(rule, resource, verdict) if outcome is Outcome.FAIL else ""
+    related = _related(resource, verdict.evidence) if outcome is Outcome.FAIL else []
+    return Result(rule, outcome, rule.severity, message, resource, primary, related)
+
+
+def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, bool]]) -> Result:
+    scope = Scope(estate, None, None, rule.parameters, selection=members)
+    verdict = rule.condition.evaluate(scope)
+    shown = sorted((r for r, _ in members), key=lambda r: (r.position.file, r.position.line))
+    first = shown[0]
+    related = [RelatedLocation(r.position, f"{r.display_name} ({_region(r)})", r) for r in shown[1:MAX_RELATED]]
+    if verdict.tri is Tri.UNKNOWN:
+        result = _unknown(rule, first, first.position, verdict, estate_scope=True)
+        result.related = related
+        return result
+    outcome = Outcome.PASS if verdict.tri is Tri.PASS else Outcome.FAIL
+    message = _message(rule, first, verdict) if outcome is Outcome.FAIL else ""
+    return Result(rule, outcome, rule.severity, message, first, first.position, related, estate_scope=True)
+
+
+def _region(resource: Resource) -> str:
+    return messages.show(resource.location)
+
+
+def _unknown(rule: Rule, resource: Resource, position: Position, verdict: Verdict, estate_scope: bool) -> Result:
+    reason = verdict.reason or "a value the rule needs could not be determined"
+    message = f"{rule.title}: cannot tell for {resource.display_name}: {reason}"
+    return Result(rule, Outcome.UNKNOWN, rule.severity, message, resource, position,
+                  _related(resource, verdict.evidence), reason=reason, estate_scope=estate_scope)
+
+
+def _message(rule: Rule, resource: Resource, verdict: Verdict) -> str:
+    context: dict[str, Any] = {"resource": resource, "param": rule.parameters}
+    context.update(verdict.facts)
+    text = messages.render(rule.message, context)
+    if verdict.reason:
+        text = f"{text} ({verdict.reason})"
+    return text
+
+
+def _primary_position(resource: Resource, evidence: list[Evidence]) -> Position:
+    for item in evidence:
+        if item.resource is resource and item.path:
+            return resource.locate(item.path)
+    return resource.position
+
+
+def _related(subject: Resource, evidence: list[Evidence]) -> list[RelatedLocation]:
+    related: list[RelatedLocation] = []
+    seen: set[tuple[str, int, int]] = set()
+    for item in evidence:
+        if item.resource is subject:
+            continue
+        position = item.resource.locate(item.path) if item.path else item.resource.position
+        key = (position.file, position.line, position.column)
+        if key in seen:
+            continue
+        seen.add(key)
+        label = item.resource.display_name
+        if item.path:
+            label += " " + ".".join(str(p) for p in item.path)
+        related.append(RelatedLocation(position, label, item.resource))
+        if len(related) >= MAX_RELATED:
+            break
+    return related

@@ -1,0 +1,54 @@
+"""Fill a rule's message template: `{resource.name}`, `{ref.sku.name}`, `{count}`, `{param.x}`...
+
+Rule text is untrusted, so this is a small replacer over a fixed set of names and field paths, never
+`str.format` (which can reach attributes of the objects it is given).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from linter.model import MISSING, Resource, Unknown
+from linter.paths import PathError, compile_path, resolve
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
+MAX_VALUE_CHARS = 200
+
+
+def show(value: Any) -> str:
+    """A value as a person should read it in a message."""
+    if isinstance(value, Unknown):
+        return "unknown"
+    if value is MISSING or value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Resource):
+        return value.display_name
+    if isinstance(value, list):
+        return ", ".join(show(v) for v in value) or "none"
+    text = str(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def render(template: str, context: Mapping[str, Any]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name, rest = match.group(1), match.group(2)
+        if name not in context:
+            return match.group(0)
+        value = context[name]
+        if rest:
+            root = value.fields() if isinstance(value, Resource) else value
+            try:
+                value = resolve(root, compile_path(rest[1:])) if root is not None else MISSING
+            except PathError:
+                return match.group(0)
+        return show(value)
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def placeholders(template: str) -> list[str]:
+    return [m.group(1) for m in _PLACEHOLDER.finditer(template)]

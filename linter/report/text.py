@@ -1,0 +1,68 @@
+"""Text for people: `path:line:col: severity DRxxx message`, grouped by file, then a summary line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TextIO
+
+from linter.report import reported_results
+from linter.results import Outcome, Result, RunReport
+
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m", "unknown": "\033[35m",
+            "bold": "\033[1m", "dim": "\033[2m"}
+_RESET = "\033[0m"
+
+
+def _paint(text: str, colour: str, enabled: bool) -> str:
+    return f"{_COLOURS[colour]}{text}{_RESET}" if enabled else text
+
+
+def _label(result: Result) -> str:
+    if result.outcome is Outcome.UNKNOWN:
+        return "unknown"
+    if result.outcome is Outcome.ERROR:
+        return "error"
+    return result.severity
+
+
+def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
+    for diagnostic in report.diagnostics:
+        where = f"{diagnostic.position}: " if diagnostic.position else ""
+        level = "error" if diagnostic.severity == "error" else "warning"
+        out.write(f"{where}{_paint(level, level, colour)} [{diagnostic.code}] {diagnostic.message}\n")
+    if report.diagnostics:
+        out.write("\n")
+
+    current_file = None
+    for result in reported_results(report, show_unknown):
+        position = result.position
+        file = position.file if position else "<estate>"
+        if current_file is not None and file != current_file:
+            out.write("\n")
+        current_file = file
+        where = f"{position}" if position else file
+        label = _label(result)
+        out.write(f"{where}: {_paint(label, label, colour)} {_paint(result.rule.id, 'bold', colour)} "
+                  f"{result.message}\n")
+        for related in result.related[:5]:
+            out.write(_paint(f"    related: {related.position}: {related.label}\n", "dim", colour))
+    if current_file is not None:
+        out.write("\n")
+    out.write(summary_line(report) + "\n")
+
+
+def summary_line(report: RunReport) -> str:
+    failures = Counter(r.severity for r in report.results if r.outcome is Outcome.FAIL)
+    unknown = sum(1 for r in report.results if r.outcome is Outcome.UNKNOWN)
+    errors = sum(1 for r in report.results if r.outcome is Outcome.ERROR)
+    problems = sum(1 for d in report.diagnostics if d.severity == "error")
+    parts = [f"{failures.get(s, 0)} {s}{'s' if failures.get(s, 0) != 1 else ''}" for s in ("error", "warning", "note")]
+    text = ", ".join(parts) + f", {unknown} unknown"
+    if errors:
+        text += f", {errors} rule error{'s' if errors != 1 else ''}"
+    if problems:
+        text += f", {problems} input problem{'s' if problems != 1 else ''}"
+    files = len(report.files)
+    text += (f" | {len(report.rules)} rules ({report.posture}), {report.resource_count} resources in "
+             f"{files} file{'s' if files != 1 else ''}, {report.seconds:.2f}s")
+    return text
