@@ -76,7 +76,11 @@ def murmur64(data: bytes, seed: int = 0) -> int:
 
 def unique_string(text: str) -> str:
     value = murmur64(text.encode("utf-8"))
-    return "".join(_ALPHABET[(value >> (59 - 5 * i)) & 31] for i in range(13))
+    chars = []
+    for _ in range(13):  # 65 bits: the last character takes the final 4 bits and a zero
+        chars.append(_ALPHABET[value >> 59])
+        value = (value << 5) & 0xFFFFFFFFFFFFFFFF
+    return "".join(chars)
 
 
 def guid(text: str) -> str:
