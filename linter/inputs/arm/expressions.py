@@ -48,38 +48,42 @@ _TOKEN = re.compile(
     r"|(?P<num>-?\d+(?:\.\d+)?)"
     r"|(?P<name>[A-Za-z_$][\w$]*)"
     r"|(?P<punct>[()\[\],.])"
+    r"|(?P<bad>\S)"
     r")"
 )
+_END = ("end", None)
 
 
 def _tokenize(text: str) -> list[tuple[str, Any]]:
     tokens: list[tuple[str, Any]] = []
-    pos = 0
-    end = len(text.rstrip())
-    while pos < end:
-        match = _TOKEN.match(text, pos)
-        if match is None or match.end() == pos:
-            raise ExpressionError(f"unexpected character {text[pos:pos + 1]!r} at offset {pos}")
-        pos = match.end()
+    append = tokens.append
+    for match in _TOKEN.finditer(text.rstrip()):
         kind = match.lastgroup
         value = match.group(kind)  # type: ignore[arg-type]
-        if kind == "str":
-            tokens.append(("lit", value[1:-1].replace("''", "'")))
+        if kind == "punct" or kind == "name":
+            append((kind, value))
+        elif kind == "str":
+            append(("lit", value[1:-1].replace("''", "'")))
         elif kind == "num":
-            tokens.append(("lit", float(value) if "." in value else int(value)))
+            append(("lit", float(value) if "." in value else int(value)))
         else:
-            tokens.append((kind or "", value))
-    tokens.append(("end", None))
+            raise ExpressionError(f"unexpected character {value!r} at offset {match.start(kind)}")
+    # padding, so looking ahead never runs off the end
+    tokens.extend((_END, _END, _END))
     return tokens
+
+
+_DOT = ("punct", ".")
+_OPEN = ("punct", "(")
+_CLOSE = ("punct", ")")
+_COMMA = ("punct", ",")
+_BRACKET = ("punct", "[")
 
 
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.pos = 0
-
-    def peek(self, offset: int = 0) -> tuple[str, Any]:
-        return self.tokens[min(self.pos + offset, len(self.tokens) - 1)]
 
     def take(self, kind: str, value: str | None = None) -> Any:
         tok_kind, tok_value = self.tokens[self.pos]
@@ -91,12 +95,13 @@ class _Parser:
 
     def expression(self) -> Node:
         node = self.primary()
+        tokens = self.tokens
         while True:
-            kind, value = self.peek()
-            if kind == "punct" and value == ".":
+            token = tokens[self.pos]
+            if token == _DOT:
                 self.pos += 1
                 node = Member(node, self.take("name"))
-            elif kind == "punct" and value == "[":
+            elif token == _BRACKET:
                 self.pos += 1
                 index = self.expression()
                 self.take("punct", "]")
@@ -105,7 +110,8 @@ class _Parser:
                 return node
 
     def primary(self) -> Node:
-        kind, value = self.peek()
+        tokens = self.tokens
+        kind, value = tokens[self.pos]
         if kind == "lit":
             self.pos += 1
             return Lit(value)
@@ -115,20 +121,20 @@ class _Parser:
         self.pos += 1
         name = value
         # `namespace.function(...)`: a user-defined function
-        if self.peek() == ("punct", ".") and self.peek(1)[0] == "name" and self.peek(2) == ("punct", "("):
+        if tokens[self.pos] == _DOT and tokens[self.pos + 1][0] == "name" and tokens[self.pos + 2] == _OPEN:
             self.pos += 1
             name = f"{name}.{self.take('name')}"
-        if self.peek() != ("punct", "("):
+        if tokens[self.pos] != _OPEN:
             lowered = name.lower()
             if lowered in ("true", "false", "null"):
                 return Lit({"true": True, "false": False, "null": None}[lowered])
             raise ExpressionError(f"{name!r} is not a function call")
         self.pos += 1
         args: list[Node] = []
-        if self.peek() != ("punct", ")"):
+        if tokens[self.pos] != _CLOSE:
             while True:
                 args.append(self.expression())
-                if self.peek() == ("punct", ","):
+                if tokens[self.pos] == _COMMA:
                     self.pos += 1
                     continue
                 break

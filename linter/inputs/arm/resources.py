@@ -42,6 +42,8 @@ def _truth(value: Any) -> bool | Unknown:
 def _instance(run: TemplateRun, decl: Decl, env: Env, parent: Instance | None, index: Any) -> Instance:
     raw = decl.raw
     condition: bool | Unknown = _truth(evaluate_field(raw["condition"], env)) if "condition" in raw else True
+    if isinstance(index, Unknown) and condition is True:
+        condition = index  # a loop of unknown length may deploy no copy at all
     if parent is not None and condition is not False:
         # a child nested in a resource that is not deployed is not deployed either
         if parent.condition is False:

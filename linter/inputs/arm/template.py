@@ -75,6 +75,7 @@ class TemplateRun:
     depth: int = 0
     conditional: Unknown | None = None
     _params: dict[str, Any] = field(default_factory=dict)
+    _specs: dict[str, tuple[str, dict[str, Any]]] | None = None
     _vars: dict[str, Any] = field(default_factory=dict)
     _decls: list[Decl] | None = None
     _instances: dict[int, list[Instance]] = field(default_factory=dict)
@@ -93,11 +94,12 @@ class TemplateRun:
         return section if isinstance(section, dict) else {}
 
     def parameter_spec(self, name: str) -> tuple[str, dict[str, Any]] | None:
-        params = self._section("parameters")
-        for key, spec in params.items():
-            if key.lower() == name.lower():
-                return key, self._with_definition(spec if isinstance(spec, dict) else {})
-        return None
+        if self._specs is None:
+            self._specs = {
+                key.lower(): (key, self._with_definition(spec if isinstance(spec, dict) else {}))
+                for key, spec in self._section("parameters").items()
+            }
+        return self._specs.get(name.lower())
 
     def _with_definition(self, spec: dict[str, Any], depth: int = 0) -> dict[str, Any]:
         """A parameter typed by a user-defined type (`$ref: #/definitions/x`) inherits `nullable` etc."""
