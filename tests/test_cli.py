@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, drlint_process
 
 DEMO = FIXTURES / "demo"
 DR201_FAIL = FIXTURES / "rules" / "DR201" / "rg-fail"
@@ -18,8 +18,7 @@ DR201_PASS = FIXTURES / "rules" / "DR201" / "rg-pass"
 
 
 def drlint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "linter.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=60)
+    return drlint_process(*args, cwd=cwd)
 
 
 def as_json(*args: str, cwd: Path | None = None) -> tuple[dict, int]:
