@@ -57,6 +57,7 @@ class Scope:
     subject: Resource | None = None
     outer: Scope | None = None
     selection: Sequence[tuple[Resource, bool]] | None = None
+    selection_reason: str | None = None  # why some of `selection` are only possibly selected
 
     def enter(self, resource: Resource) -> Scope:
         return Scope(self.estate, resource, resource.fields(), self.params, self.subject, self, None)

@@ -109,7 +109,7 @@ class Aggregate(Condition):
     def evaluate(self, scope: Scope) -> Verdict:
         if self.selection is None:
             members = list(scope.selection or [])
-            reason = next((r.conditional.reason for r, certain in members if not certain and r.conditional), None)
+            reason = scope.selection_reason
             unobserved = None
         else:
             members, reason = self.selection.select(scope)
