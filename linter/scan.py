@@ -57,6 +57,9 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
     found: list[tuple[Path, bool]] = []
     diagnostics: list[Diagnostic] = []
     seen: set[Path] = set()
+    paths = list(paths)
+    # Files named on the command line first: a file both named and inside a named folder counts as named.
+    paths.sort(key=lambda p: p.is_dir())
     for path in paths:
         if not path.exists():
             diagnostics.append(Diagnostic(f"no such file or directory: {path}", Position(str(path)),

@@ -14,6 +14,6 @@ from conftest import REPO
 def test_ruff_is_clean():
     if importlib.util.find_spec("ruff") is None:
         pytest.skip("ruff is not installed (pip install '.[test]')")
-    run = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "linter", "tests", "bench", "scripts"], cwd=REPO,
-                         capture_output=True, text=True)
+    command = [sys.executable, "-m", "ruff", "check", "--no-cache", "linter", "tests", "bench", "scripts"]
+    run = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 PROBE = """
 import sys
@@ -22,8 +23,9 @@ print(repr(heavy))
 
 def test_resource_graph_scan_imports_nothing_heavy(tmp_path):
     out = tmp_path / "report.json"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     run = subprocess.run([sys.executable, "-c", PROBE, str(FIXTURES / "demo"), str(out)], capture_output=True,
-                         text=True, timeout=60)
+                         text=True, timeout=60, env=env)
     assert run.returncode == 0, run.stderr
     assert json.loads(out.read_text())["results"], "the scan must have run"
     assert run.stdout.strip() == "[]"
