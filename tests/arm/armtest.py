@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
+import sys
 from pathlib import Path
-from typing import Any
 
-from linter.inputs import LoadContext, Loaded
-from linter.inputs.arm import FRONT_END
-from linter.inputs.arm.evaluator import Env, evaluate_string
-from linter.inputs.arm.scope import DeploymentContext
-from linter.inputs.arm.template import TemplateRun
-from linter.inputs.jsondoc import parse_json, read_json
-from linter.inputs.registry import InputFile
-from linter.model import Resource
-from linter.results import Diagnostic
+# Test this checkout even when another one is installed in the environment (editable installs).
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path[:1]:
+    sys.path.insert(0, str(REPO))
+
+import json  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+from linter.inputs import LoadContext, Loaded  # noqa: E402
+from linter.inputs.arm import FRONT_END  # noqa: E402
+from linter.inputs.arm.evaluator import Env, evaluate_string  # noqa: E402
+from linter.inputs.arm.scope import DeploymentContext  # noqa: E402
+from linter.inputs.arm.template import TemplateRun  # noqa: E402
+from linter.inputs.jsondoc import parse_json, read_json  # noqa: E402
+from linter.inputs.registry import InputFile  # noqa: E402
+from linter.model import Resource  # noqa: E402
+from linter.results import Diagnostic  # noqa: E402
 
 TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"

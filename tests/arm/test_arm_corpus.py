@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import armtest  # noqa: F401 - puts this checkout first on the path
 import pytest
 
 from linter.inputs import LoadContext
