@@ -539,10 +539,21 @@ TypeExpr = (
 # fmt: on
 
 
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    names = _CHILD_FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in fields(cls) if f.name not in ("line", "col", "end_line", "end_col"))
+        _CHILD_FIELDS[cls] = names
+    return names
+
+
 def children(node: Node) -> Iterator[Node]:
     """The direct child nodes of `node`, in field order."""
-    for f in fields(node):
-        v = getattr(node, f.name)
+    for name in _child_fields(type(node)):
+        v = getattr(node, name)
         if isinstance(v, Node):
             yield v
         elif isinstance(v, list):

@@ -194,7 +194,9 @@ class _Parser:
     def starts_statement(self, j: int) -> bool:
         toks = self.toks
         t = toks[j]
-        nxt = toks[j + 1]  # safe: t is not EOF, and EOF is last
+        if t.kind is EOF:
+            return False
+        nxt = toks[j + 1]  # EOF is always last, so a token after a non-EOF one exists
         if t.kind == "@":
             return nxt.kind is ID
         if t.kind is not ID:
@@ -528,6 +530,10 @@ class _Parser:
     def primary(self) -> A.Expr:
         t = self.tok
         k = t.kind
+        if t.nl and self.starts_statement(self.i):
+            # An operand may start on the next line, but not one that is plainly the next declaration:
+            # `var a = 1 +` then `var b = 2` is one error, not a merged declaration.
+            self.fail("expression")
         if k is ID:
             self.advance()
             nt = self.tok
@@ -856,6 +862,7 @@ def parse(text: str, path: str = "<string>", *, params: bool | None = None) -> t
     statements: list[A.Statement] = []
     directives: list[tuple[int, int, str]] = []
     end_line = end_col = 1
+    parser: _Parser | None = None
     try:
         tokens, lex_problems, found = tokenize(text, path)
         problems.extend(lex_problems)
@@ -865,7 +872,9 @@ def parse(text: str, path: str = "<string>", *, params: bool | None = None) -> t
         statements = parser.parse_file()
         problems.extend(parser.problems)
     except Exception as exc:  # a parser bug must cost one file, never the run
-        problems.append(SyntaxProblem(path, 1, 1, f"the parser failed: {type(exc).__name__}: {exc}", INTERNAL_ERROR))
+        line, col = (parser.tok.line, parser.tok.col) if parser is not None else (1, 1)
+        message = f"the parser failed here: {type(exc).__name__}: {exc}"
+        problems.append(SyntaxProblem(path, line, col, message, INTERNAL_ERROR))
     problems.sort(key=lambda p: (p.line, p.col))
     tree = A.File(path, kind, statements, directives, line=1, col=1, end_line=end_line, end_col=end_col)
     return tree, problems
