@@ -4,11 +4,17 @@ Many corpus modules ship `main.json` (compiled from `main.bicep`, symbolic-name 
 Parameters, outputs, type definitions, resource symbols (nested ones as `parent::child`), `existing`,
 conditions, loops, `@batchSize`, resource types and literal values (defaults, `@allowed`, `@description`,
 `@minValue`, ...) must agree: a parser that silently mis-grouped a declaration would not match.
+
+Variable and output values are compared as expression trees: each parsed expression is rewritten the way
+the compiler writes it (`a && b` -> `and(a, b)`, `c ? x : y` -> `if(c, x, y)`, `a.?b` -> `tryGet(a, 'b')`,
+interpolation -> `format(...)`, ...), with names and resource references as wildcards, so operator
+precedence, associativity and member/index grouping are checked on thousands of real expressions.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -152,6 +158,215 @@ def mismatches(bicep: Path, arm: dict) -> list[str]:
             if mine is not _NOT_LITERAL and mine != theirs:
                 errs.append(f"param {name}: {what} {mine!r} vs {theirs!r}")
     return errs
+
+
+# ---------------------------------------------------------------- expression trees
+
+ANY = ("*",)  # matches anything: names, resource references, constructs the compiler rewrites
+_ARM_TOKEN = re.compile(r"\s*(?:('(?:[^']|'')*')|(-?\d+)|([A-Za-z_$][\w$]*)|(\S))")
+_OPS = {
+    "&&": "and", "||": "or", "==": "equals", "<": "less", "<=": "lessorequals", ">": "greater",
+    ">=": "greaterorequals", "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "??": "coalesce",
+}  # fmt: skip
+_ASSOCIATIVE = ("and", "or", "coalesce")  # the compiler may flatten these
+
+
+def arm_expression(text: str) -> tuple:
+    """Parse an ARM template expression (the part inside `[...]`) into the tuple form used below."""
+    toks = []
+    pos = 0
+    while pos < len(text):
+        m = _ARM_TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+        if m.group(1):
+            toks.append(("s", m.group(1)[1:-1].replace("''", "'")))
+        elif m.group(2):
+            toks.append(("n", int(m.group(2))))
+        elif m.group(3):
+            toks.append(("i", m.group(3)))
+        elif m.group(4):
+            toks.append(("p", m.group(4)))
+    i = 0
+
+    def expr() -> tuple:
+        nonlocal i
+        kind, value = toks[i]
+        i += 1
+        if kind == "s":
+            e: tuple = ("str", value)
+        elif kind == "n":
+            e = ("int", value)
+        else:
+            i += 1  # (
+            args = []
+            while toks[i] != ("p", ")"):
+                args.append(expr())
+                if toks[i] == ("p", ","):
+                    i += 1
+            i += 1
+            name = value.lower()
+            if name in ("true", "false") and not args:
+                e = ("bool", name == "true")
+            elif name == "null" and not args:
+                e = ("null",)
+            else:
+                e = ("call", name, *args)
+        while i < len(toks) and toks[i] in (("p", "."), ("p", "[")):
+            if toks[i] == ("p", "."):
+                e = ("index", e, ("str", toks[i + 1][1]))
+                i += 2
+            else:
+                i += 1
+                index = expr()
+                i += 1  # ]
+                e = ("index", e, index)
+        return e
+
+    return expr()
+
+
+def arm_value(v: object) -> tuple:
+    if isinstance(v, str):
+        if v.startswith("[["):
+            return ("str", v[1:])
+        if v.startswith("[") and v.endswith("]"):
+            return arm_expression(v[1:-1])
+        return ("str", v)
+    if isinstance(v, bool):
+        return ("bool", v)
+    if isinstance(v, int):
+        return ("int", v)
+    if v is None:
+        return ("null",)
+    if isinstance(v, list):
+        return ("array", *[arm_value(x) for x in v])
+    if isinstance(v, dict):
+        return ("object", *[(k, arm_value(x)) for k, x in v.items()])
+    return ANY
+
+
+def compiled_form(e: A.Node, resources: set[str], top: bool = False) -> tuple:
+    """`e` the way the compiler would write it, as far as that is decidable without name binding."""
+
+    def go(x: A.Node) -> tuple:
+        return compiled_form(x, resources)
+
+    if isinstance(e, (A.MemberAccess, A.IndexAccess, A.NonNull)):
+        root = e
+        while isinstance(root, (A.MemberAccess, A.IndexAccess, A.NonNull, A.ResourceAccess)):
+            root = root.expr if isinstance(root, A.NonNull) else root.obj
+        if isinstance(root, A.Identifier) and root.name in resources:
+            return ANY  # resource and module references compile to reference()/resourceId() forms
+    if isinstance(e, A.StringLit):
+        return ("str", e.value)
+    if isinstance(e, (A.IntLit, A.BoolLit)):
+        return ("int" if isinstance(e, A.IntLit) else "bool", e.value)
+    if isinstance(e, A.NullLit):
+        return ("null",)
+    if isinstance(e, A.Unary):
+        if e.op == "-" and isinstance(e.operand, A.IntLit):
+            return ("int", -e.operand.value)
+        return ("call", "not", go(e.operand)) if e.op == "!" else ANY
+    if isinstance(e, A.Binary):
+        left, right = go(e.left), go(e.right)
+        if e.op in ("=~", "!~"):
+            eq = ("call", "equals", ("call", "tolower", left), ("call", "tolower", right))
+            return eq if e.op == "=~" else ("call", "not", eq)
+        if e.op == "!=":
+            return ("call", "not", ("call", "equals", left, right))
+        return ("call", _OPS[e.op], left, right)
+    if isinstance(e, A.Ternary):
+        return ("call", "if", go(e.condition), go(e.then), go(e.otherwise))
+    if isinstance(e, (A.MemberAccess, A.IndexAccess)):
+        obj = go(e.obj)
+        key = ("str", e.name) if isinstance(e, A.MemberAccess) else go(e.index)
+        if e.safe:
+            return ("call", "tryget", obj, key)
+        if obj[:2] == ("call", "tryget"):
+            return (*obj, key)  # null propagation continues along the chain: `a.?b.c` is tryGet(a, 'b', 'c')
+        return ("index", obj, key)
+    if isinstance(e, A.NonNull):
+        return go(e.expr)
+    if isinstance(e, A.InterpString):
+        fmt = ""
+        for n, seg in enumerate(e.segments):
+            fmt += seg.replace("{", "{{").replace("}", "}}")
+            if n < len(e.exprs):
+                fmt += "{" + str(n) + "}"
+        return ("call", "format", ("str", fmt), *[go(x) for x in e.exprs])
+    if isinstance(e, A.Call):
+        name = e.name.lower()
+        if (e.base is not None and e.namespace is None) or name.startswith("load") or name == "any":
+            return ANY  # methods on resources, file loads and any() are rewritten by the compiler
+        if name in ("resourcegroup", "subscription", "managementgroup", "tenant") and e.args:
+            return ANY  # scope values
+        return ("call", name, *[go(a) for a in e.args])
+    if isinstance(e, A.ObjectLit):
+        if not all(isinstance(i, A.ObjectProperty) and isinstance(i.key, str) for i in e.items):
+            return ANY
+        if top:
+            return ("object", *[(i.key, compiled_form(i.value, resources, True)) for i in e.items])
+        flat: list[tuple] = []
+        for i in e.items:
+            flat += [("str", i.key), go(i.value)]
+        return ("call", "createobject", *flat)
+    if isinstance(e, A.ArrayLit):
+        if any(isinstance(i, A.Spread) for i in e.items):
+            return ANY
+        if top:
+            return ("array", *[compiled_form(i, resources, True) for i in e.items])
+        return ("call", "createarray", *[go(i) for i in e.items])
+    if isinstance(e, A.Lambda):
+        return ("call", "lambda", *[("str", p) for p in e.params], go(e.body))
+    return ANY
+
+
+def flatten(t: object) -> object:
+    if not isinstance(t, tuple) or t == ANY:
+        return t
+    if len(t) > 2 and t[0] == "call" and t[1] in _ASSOCIATIVE:
+        args: list[object] = []
+        for a in t[2:]:
+            a = flatten(a)
+            if isinstance(a, tuple) and a[:2] == ("call", t[1]):
+                args += list(a[2:])
+            else:
+                args.append(a)
+        return ("call", t[1], *args)
+    return tuple(flatten(x) for x in t)
+
+
+def same(a: object, b: object) -> bool:
+    if a == ANY or b == ANY:
+        return True
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def test_expressions_agree_with_compiled_templates() -> None:
+    failures = []
+    checked = 0
+    for bicep, compiled in pairs():
+        arm = json.loads(compiled.read_text(encoding="utf-8"))
+        tree, _ = parse_path(bicep)
+        resources = {n.name for n in A.walk(tree) if isinstance(n, (A.Resource, A.Module))}
+        variables, outputs = arm.get("variables", {}), arm.get("outputs", {})
+        for s in tree.statements:
+            if isinstance(s, A.Var) and s.name in variables and not isinstance(s.value, A.ForExpr):
+                theirs = variables[s.name]
+            elif isinstance(s, A.Output) and "value" in outputs.get(s.name, {}):
+                theirs = outputs[s.name]["value"]
+            else:
+                continue
+            checked += 1
+            mine = flatten(compiled_form(s.value, resources, top=True))
+            if not same(mine, flatten(arm_value(theirs))):
+                failures.append(f"{bicep.relative_to(CORPUS)}:{s.line} {s.name}: {str(mine)[:200]}")
+    assert checked > 1000
+    assert failures == [], f"{len(failures)}/{checked} disagree:\n" + "\n".join(failures[:30])
 
 
 def test_parse_trees_agree_with_compiled_templates() -> None:
