@@ -274,3 +274,11 @@ def test_positions_of_nested_nodes() -> None:
 def test_binary_spans_both_operands() -> None:
     e = expr("alpha + beta")
     assert (e.col, e.end_col) == (9, 21)
+
+
+def test_parenthesized_operand_spans_include_the_parentheses() -> None:
+    e = expr("(a || b) && c")
+    assert (e.col, e.end_col) == (9, 22)
+    assert (e.left.col, e.left.end_col) == (10, 16)
+    m = expr("(x).y")
+    assert (m.col, m.end_col) == (9, 14)

@@ -75,7 +75,7 @@ class ExpressionParser(Cursor):
                 self.advance()
                 then = self.expr()
                 self.expect(":")
-                e = self.fin(A.Ternary(e, then, self.expr()), e)
+                e = self.fin(A.Ternary(e, then, self.expr()), t)
         self.depth -= 1
         return e
 
@@ -110,6 +110,7 @@ class ExpressionParser(Cursor):
         return self.fin(A.Lambda(params, self.expr()), start)
 
     def binary(self, min_prec: int) -> A.Expr:
+        start = self.tok  # not `left`: a parenthesized left operand starts at its `(`
         left = self.unary()
         prec_of = _BINARY_PREC
         while True:
@@ -121,7 +122,7 @@ class ExpressionParser(Cursor):
                 return left
             self.advance()
             right = self.binary(prec + 1)
-            left = self.fin(A.Binary(t.kind, left, right), left)
+            left = self.fin(A.Binary(t.kind, left, right), start)
 
     def unary(self) -> A.Expr:
         k = self.tok.kind
@@ -136,6 +137,7 @@ class ExpressionParser(Cursor):
         return e
 
     def postfix(self) -> A.Expr:
+        start = self.tok
         e = self.primary()
         postfix_ops = _POSTFIX
         while True:
@@ -148,21 +150,21 @@ class ExpressionParser(Cursor):
                 name = self.ident("property name").text
                 nt = self.tok
                 if nt.kind == "(" and not nt.nl:
-                    e = self.fin(A.Call(name, self.call_args(), e), e)
+                    e = self.fin(A.Call(name, self.call_args(), e), start)
                 else:
-                    e = self.fin(A.MemberAccess(e, name), e)
+                    e = self.fin(A.MemberAccess(e, name), start)
             elif k == "[" or k == "[?":
                 saved, self.nl_ok = self.nl_ok, True
                 index = self.expr()
                 self.expect("]")
                 self.nl_ok = saved
-                e = self.fin(A.IndexAccess(e, index, k == "[?"), e)
+                e = self.fin(A.IndexAccess(e, index, k == "[?"), start)
             elif k == ".?":
-                e = self.fin(A.MemberAccess(e, self.ident("property name").text, True), e)
+                e = self.fin(A.MemberAccess(e, self.ident("property name").text, True), start)
             elif k == "::":
-                e = self.fin(A.ResourceAccess(e, self.ident("nested resource name").text), e)
+                e = self.fin(A.ResourceAccess(e, self.ident("nested resource name").text), start)
             else:  # `!`: non-null assertion
-                e = self.fin(A.NonNull(e), e)
+                e = self.fin(A.NonNull(e), start)
 
     def primary(self) -> A.Expr:
         t = self.tok
