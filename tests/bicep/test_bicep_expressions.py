@@ -282,3 +282,10 @@ def test_parenthesized_operand_spans_include_the_parentheses() -> None:
     assert (e.left.col, e.left.end_col) == (10, 16)
     m = expr("(x).y")
     assert (m.col, m.end_col) == (9, 14)
+
+
+def test_decorators_on_object_literal_properties() -> None:
+    e = expr("{\n  @description('the name')\n  name: 'x'\n  other: 1\n}")
+    name, other = e.properties
+    assert [d.name for d in name.decorators] == ["description"] and other.decorators == []
+    assert (name.line, name.col, name.decorators[0].line) == (3, 3, 2)

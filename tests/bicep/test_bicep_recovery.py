@@ -138,3 +138,11 @@ def test_empty_and_blank_inputs() -> None:
     for src in ("", "\n\n", "// only a comment\n", "/* c */"):
         tree, problems = parse(src, "t.bicep")
         assert tree.statements == [] and problems == []
+
+
+def test_unclosed_object_is_reported_where_it_should_have_closed() -> None:
+    src = "resource sa 'X/y@1' = {\n  name: 'x'\n  properties: {\n    a: 1\n}\n\nparam p string\n"
+    tree, problems = parse(src, "t.bicep")
+    assert names(tree) == ["p"]
+    assert len(problems) == 1
+    assert (problems[0].line, problems[0].col, problems[0].expected) == (5, 2, "'}'")

@@ -83,7 +83,11 @@ class Identifier(Node):
 
 @dataclass(slots=True)
 class MemberAccess(Node):
-    """`obj.name`, or `obj.?name` when `safe`."""
+    """`obj.name`, or `obj.?name` when `safe`.
+
+    Safe access short-circuits the rest of its chain: in `a.?b.c`, a missing `b` makes the whole chain null
+    (the compiler emits `tryGet(a, 'b', 'c')`). The tree keeps the plain `.c` node; evaluators propagate.
+    """
 
     obj: Expr
     name: str

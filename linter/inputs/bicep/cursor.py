@@ -119,6 +119,13 @@ class Cursor:
         elif t.kind != closer and not t.nl:
             self.fail(f"',', new line or '{closer}'")
 
+    def check_unclosed(self, closer: str) -> None:
+        """Inside braces, a line that plainly starts a top-level declaration means the brace was never closed
+        (nested `resource` declarations and decorators are allowed in objects, so they do not count)."""
+        t = self.tok
+        if t.nl and t.kind is ID and t.text != "resource" and self.starts_statement(self.i):
+            self.fail(f"'{closer}'")
+
     def starts_statement(self, j: int) -> bool:
         toks = self.toks
         t = toks[j]

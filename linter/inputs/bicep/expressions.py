@@ -245,6 +245,7 @@ class ExpressionParser(Cursor):
         saved, self.nl_ok = self.nl_ok, False
         items: list[A.ObjectProperty | A.Spread | A.Resource] = []
         while self.tok.kind != "}":
+            self.check_unclosed("}")
             items.append(self.object_item())
             self.separator("}")
         self.advance()

@@ -121,6 +121,7 @@ class TypeParser(ExpressionParser):
         saved, self.nl_ok = self.nl_ok, False
         props: list[A.ObjectTypeProperty] = []
         while self.tok.kind != "}":
+            self.check_unclosed("}")
             decorators = self.decorators() if self.tok.kind == "@" else []
             t = self.tok
             if t.kind is ID:
