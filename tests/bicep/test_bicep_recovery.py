@@ -146,3 +146,9 @@ def test_unclosed_object_is_reported_where_it_should_have_closed() -> None:
     assert names(tree) == ["p"]
     assert len(problems) == 1
     assert (problems[0].line, problems[0].col, problems[0].expected) == (5, 2, "'}'")
+
+
+def test_problem_count_is_capped() -> None:
+    _, problems = parse("var a = 1 +\n" * (P.MAX_PROBLEMS * 3), "t.bicep")
+    assert len(problems) == P.MAX_PROBLEMS
+    assert problems[-1].line <= problems[-2].line + 1

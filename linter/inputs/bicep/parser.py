@@ -27,9 +27,10 @@ from linter.inputs.bicep.lexer import BAD, EOF, ID, STR, Token, tokenize
 from linter.inputs.bicep.problems import SyntaxProblem
 from linter.inputs.bicep.typeexprs import TypeParser
 
-__all__ = ["INTERNAL_ERROR", "MAX_DEPTH", "MAX_SOURCE_CHARS", "parse", "parse_params", "parse_path"]
+__all__ = ["INTERNAL_ERROR", "MAX_DEPTH", "MAX_PROBLEMS", "MAX_SOURCE_CHARS", "parse", "parse_params", "parse_path"]
 
 MAX_SOURCE_CHARS = 5 * 1024 * 1024
+MAX_PROBLEMS = 200  # per file: past this, the file is garbage and more messages help nobody
 INTERNAL_ERROR = "internal error"  # `expected` of the problem reported if the parser itself fails
 _DEPTH_DELTA = {"(": 1, "[": 1, "[?": 1, "{": 1, ")": -1, "]": -1, "}": -1}
 
@@ -326,6 +327,10 @@ def parse(text: str, path: str = "<string>", *, params: bool | None = None) -> t
         message = f"the parser failed here: {type(exc).__name__}: {exc}"
         problems.append(SyntaxProblem(path, line, col, message, INTERNAL_ERROR))
     problems.sort(key=lambda p: (p.line, p.col))
+    if len(problems) > MAX_PROBLEMS:
+        last = problems[MAX_PROBLEMS - 1]
+        message = f"{len(problems) - MAX_PROBLEMS + 1} more syntax problems not shown"
+        problems = [*problems[: MAX_PROBLEMS - 1], SyntaxProblem(path, last.line, last.col, message)]
     tree = A.File(path, kind, statements, directives, line=1, col=1, end_line=end_line, end_col=end_col)
     return tree, problems
 
