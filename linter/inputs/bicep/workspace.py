@@ -1,0 +1,86 @@
+"""The files one load reads: parsed once, read only inside the scan root, with a size limit.
+
+Modules, imports and `load*Content()` name other files by relative path; every such read goes through
+here, so no template can make drlint read outside the scanned tree or an unbounded amount of data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linter.inputs import LoadContext
+from linter.inputs.bicep import ast as A
+from linter.inputs.bicep.parser import MAX_SOURCE_CHARS, parse
+from linter.inputs.bicep.problems import SyntaxProblem
+from linter.model import Position
+from linter.results import Diagnostic
+
+MAX_LOADED_BYTES = 4 * 1024 * 1024  # load*Content(): Bicep's own limits are lower still
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    path: Path  # resolved
+    display: str
+    tree: A.File
+    problems: list[SyntaxProblem] = field(default_factory=list)
+
+
+class Workspace:
+    def __init__(self, ctx: LoadContext) -> None:
+        self.ctx = ctx
+        self.diagnostics: list[Diagnostic] = []
+        self._parsed: dict[Path, ParsedFile | None] = {}
+        self._reported: set[Path] = set()
+        self.cache: dict[object, object] = {}  # transpiled templates, by file and role
+
+    def display(self, path: Path) -> str:
+        return self.ctx.display(path)
+
+    def read_bytes(self, path: Path, limit: int = MAX_LOADED_BYTES) -> bytes | str:
+        """The file's bytes, or why it cannot be read (a sentence)."""
+        shown = self.display(path)
+        if not self.ctx.inside_root(path):
+            return f"{shown} is outside the scanned tree ({self.ctx.root}); it is not read"
+        try:
+            if not path.is_file():
+                return f"{shown} does not exist"
+            size = path.stat().st_size
+            if size > limit:
+                return f"{shown} is {size} bytes; files over {limit} bytes are not read"
+            return path.read_bytes()
+        except OSError as exc:
+            return f"{shown} cannot be read ({exc.strerror})"
+
+    def parse(self, path: Path) -> ParsedFile | str:
+        """The parsed file (syntax problems reported once, as diagnostics), or why it cannot be read."""
+        resolved = path.resolve()
+        if resolved in self._parsed:
+            found = self._parsed[resolved]
+            return found if found is not None else f"{self.display(resolved)} cannot be read"
+        data = self.read_bytes(resolved, MAX_SOURCE_CHARS * 4)
+        if isinstance(data, str):
+            self._parsed[resolved] = None
+            return data
+        display = self.display(resolved)
+        params = resolved.name.lower().endswith(".bicepparam")
+        tree, problems = parse(data.decode("utf-8-sig", errors="replace"), display, params=params)
+        parsed = ParsedFile(resolved, display, tree, problems)
+        self._parsed[resolved] = parsed
+        self._report_problems(parsed)
+        return parsed
+
+    def _report_problems(self, parsed: ParsedFile) -> None:
+        if parsed.path in self._reported:
+            return
+        self._reported.add(parsed.path)
+        for problem in parsed.problems:
+            self.diagnostics.append(Diagnostic(
+                f"{problem.message}; the declarations around it are not checked",
+                Position(parsed.display, problem.line, problem.col), severity="error"))
+
+    def report(self, message: str, position: Position, severity: str = "warning") -> None:
+        diagnostic = Diagnostic(message, position, severity=severity)
+        if not any(d.message == message and d.position == position for d in self.diagnostics[-50:]):
+            self.diagnostics.append(diagnostic)
