@@ -94,6 +94,12 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
         return {}
     inputs: dict[str, ParameterInput] = {}
     for name, spec in given.items():
+        if isinstance(spec, str):
+            # the compiler lifts a ternary around the whole entry: `[if(c, createObject('value', a), ...)]`
+            spec = resolve(spec, instance.env)
+            if isinstance(spec, Unknown):
+                inputs[name.lower()] = ParameterInput(spec, False)
+                continue
         if not isinstance(spec, dict):
             continue
         if "reference" in spec:
@@ -102,4 +108,8 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
         elif "value" in spec:
             value = resolve(spec["value"], instance.env)
             inputs[name.lower()] = ParameterInput(value, literals.is_literal(spec["value"], run))
+        elif "copy" in spec:
+            # a value built by a property copy loop named `value` (the compiler's form of a for-expression)
+            value = resolve(spec, instance.env).get("value", Unknown(f"parameter '{name}' has no value"))
+            inputs[name.lower()] = ParameterInput(value, literals.is_literal(spec, run))
     return inputs

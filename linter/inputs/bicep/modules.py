@@ -107,7 +107,7 @@ def module_json(t: FileTranspiler, module: ModuleSym) -> dict[str, Any]:
     out["apiVersion"] = API_VERSION
     out["name"] = to_json(module_name(t, module, index))
     template = t.module_templates.get(module.symbol)
-    _scope_fields(t, module, out)
+    _scope_fields(t, module, out, scope)
     if isinstance(template, dict) and "subscriptiondeploymenttemplate" in str(template.get("$schema", "")).lower():
         out["location"] = "[deployment().location]"
     properties: dict[str, Any] = {
@@ -139,13 +139,13 @@ def _parameters(t: FileTranspiler, module: ModuleSym, scope: dict[str, str], pat
     return out
 
 
-def _scope_fields(t: FileTranspiler, module: ModuleSym, out: dict[str, Any]) -> None:
+def _scope_fields(t: FileTranspiler, module: ModuleSym, out: dict[str, Any], local: dict[str, str]) -> None:
     written = module.body.get("scope") if module.body is not None else None
     if written is None:
         return
     if isinstance(written, A.Call) and (written.base is None or written.namespace == "az"):
         kind = written.name.lower()
-        args = [t.value(a, {}) for a in written.args]
+        args = [t.value(a, local) for a in written.args]
         if kind == "resourcegroup" and args:
             out["resourceGroup"] = args[-1]
             if len(args) == 2:
@@ -157,7 +157,7 @@ def _scope_fields(t: FileTranspiler, module: ModuleSym, out: dict[str, Any]) -> 
             return
         if kind == "managementgroup" and written.args:
             out["scope"] = wrap(call("format", quote("Microsoft.Management/managementGroups/{0}"),
-                                     t.expr(written.args[0], {})))
+                                     t.expr(written.args[0], local)))
             return
         if kind == "tenant":
             out["scope"] = "/"

@@ -271,9 +271,10 @@ class FileTranspiler(ExpressionTranslator):
             if level == "managementGroup":
                 return call("extensionResourceId", call("managementGroup") + ".id", resource_type, *segments)
             return call("resourceId", resource_type, *segments)
+        local = self.loop_scope(resource, index)
         if isinstance(scope, A.Call) and scope.name.lower() in _SCOPE_FUNCTIONS and (
                 scope.base is None or scope.namespace == "az"):
-            args = [self.expr(a, {}) for a in scope.args]
+            args = [self.expr(a, local) for a in scope.args]
             kind = scope.name.lower()
             if kind == "resourcegroup":
                 return call("resourceId", *args, resource_type, *segments)
@@ -284,13 +285,19 @@ class FileTranspiler(ExpressionTranslator):
             group = call("tenantResourceId", quote("Microsoft.Management/managementGroups"), *args) if args else (
                 call("managementGroup") + ".id")
             return call("extensionResourceId", group, resource_type, *segments)
-        return call("extensionResourceId", self.expr(scope, {}), resource_type, *segments)
+        return call("extensionResourceId", self.expr(scope, local), resource_type, *segments)
 
     def resource_access(self, resource: ResourceSym, index: str | None, steps: list[tuple[str, Any, bool]],
                         scope: Scope) -> str:
         if not steps:
             return self.resource_id(resource, index)
-        kind, name, _ = steps[0]
+        kind, name, safe = steps[0]
+        if safe and (resource.condition is not None or resource.lexical_parent is not None):
+            # `res.?x` of a conditional resource: null when it is not deployed (as the compiler writes it)
+            condition = self.condition(resource, self.loop_scope(resource, index))
+            if condition is not None:
+                guarded = call("if", condition, self.reference(resource, index, full=True), "null()")
+                return self.apply_steps(guarded, steps, scope)
         if kind == "i" and isinstance(name, A.StringLit):
             name = name.value
         elif kind == "i":
@@ -298,7 +305,7 @@ class FileTranspiler(ExpressionTranslator):
         if name == "id":
             text = self.resource_id(resource, index)
         elif name == "name":
-            text = self.resource_name(resource, index)
+            text = self.name_segments(resource, index)[-1]  # its own name, not `parent/child`
         elif name == "type":
             text = quote(resource.full_type)
         elif name == "apiVersion":
@@ -337,7 +344,7 @@ class FileTranspiler(ExpressionTranslator):
         if resource.body is None:
             out["properties"] = wrap(self.unknown(f"the body of resource '{resource.symbol}' is not an object"))
             return out
-        self.scope_fields(resource, out)
+        self.scope_fields(resource, out, scope)
         for prop in resource.body.properties:
             if not isinstance(prop.key, str) or prop.key in _NOT_BODY:
                 continue
@@ -360,34 +367,35 @@ class FileTranspiler(ExpressionTranslator):
             return None
         return parts[0] if len(parts) == 1 else call("and", *reversed(parts))
 
-    def scope_fields(self, resource: ResourceSym, out: dict[str, Any]) -> None:
+    def scope_fields(self, resource: ResourceSym, out: dict[str, Any], local: Scope) -> None:
         scope = resource.scope
         if scope is None:
             return
         if isinstance(scope, A.Call) and scope.name.lower() in _SCOPE_FUNCTIONS and (
                 scope.base is None or scope.namespace == "az"):
             kind = scope.name.lower()
-            args = [self.value(a, {}) for a in scope.args]
+            args = [self.value(a, local) for a in scope.args]
             if kind == "resourcegroup" and args:
                 out["resourceGroup"] = args[-1]
                 if len(args) == 2:
                     out["subscriptionId"] = args[0]
             elif kind == "subscription":
-                subscription = self.expr(scope.args[0], {}) if scope.args else call("subscription") + ".subscriptionId"
+                subscription = self.expr(scope.args[0], local) if scope.args else (
+                    call("subscription") + ".subscriptionId")
                 out["scope"] = wrap(call("format", quote("/subscriptions/{0}"), subscription))
             elif kind == "tenant":
                 out["scope"] = "/"
             elif kind == "managementgroup" and args:
                 out["scope"] = wrap(call("tenantResourceId", quote("Microsoft.Management/managementGroups"),
-                                         self.expr(scope.args[0], {})))
+                                         self.expr(scope.args[0], local)))
             return
-        out["scope"] = wrap(self.expr(scope, {}))
+        out["scope"] = wrap(self.expr(scope, local))
 
     def module_access(self, module: ModuleSym, index: str | None, steps: list[tuple[str, Any, bool]],
                       scope: Scope) -> str:
         if not steps:
             return self.unknown(f"module '{module.symbol}' used as a value")
-        kind, name, _ = steps[0]
+        kind, name, safe = steps[0]
         if kind == "m" and name == "name":
             from linter.inputs.bicep.modules import module_name
 
@@ -400,7 +408,13 @@ class FileTranspiler(ExpressionTranslator):
             return self.unknown(f"the outputs of module '{module.symbol}' as one object")
         output = steps[1]
         rest = [output, ("m", "value", output[2]), *steps[2:]]
-        return self.apply_steps(self.reference(module, index, full=False) + ".outputs", rest, scope)
+        base = self.reference(module, index, full=False)
+        if safe:  # `mod.?outputs`: null when the module is not deployed
+            if module.condition is not None:
+                condition = self.expr(module.condition, self.loop_scope(module, index))
+                base = call("if", condition, base, "null()")
+            return self.apply_steps(base, [steps[0], *rest], scope)
+        return self.apply_steps(base + ".outputs", rest, scope)
 
     def source_text(self, node: A.Node) -> str:
         """The Bicep text of a node (one line at most), for messages."""
