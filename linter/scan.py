@@ -222,4 +222,5 @@ def run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Diag
         seconds=time.perf_counter() - started,
         posture=posture,
         category=category_of(groups),
+        root=root,
     )

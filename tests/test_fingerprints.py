@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import struct
 
 import pytest
 
+from linter.config import Config
+from linter.model import Origin, Position
 from linter.report.fingerprints import line_hashes, resource_hash
+from linter.report.sarif import render
+from linter.results import Outcome, Result, RunReport
+from linter.rules import builtin_pack_dir, load_rules
+from linter.scan import ScanOptions, run_scan
+
+from conftest import FIXTURES
+from helpers import make
 
 M = 2**64
 
@@ -92,6 +103,57 @@ def test_hash_ignores_indentation_and_line_endings():
     assert line_hashes("a\n  b\n") == line_hashes("a\r\n\tb\r\n")
 
 
+TEMPLATE = """{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "resources": [
+    {
+      "type": "Microsoft.Storage/storageAccounts",
+      "name": "stprimary",
+      "sku": {
+        "name": "Standard_LRS"
+      }
+    }
+  ]
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def rule():
+    rules, _ = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+    return next(r for r in rules if r.id == "DR202")
+
+
+def template_fingerprint(root, rule, line: int, kind: str = "arm") -> str:
+    origin = Origin(kind, "infra/main.json")
+    resource = make("Microsoft.Storage/storageAccounts", "stprimary", origin=origin, line=line)
+    result = Result(rule, Outcome.FAIL, "warning", "uses Standard_LRS", resource, Position("infra/main.json", line, 9))
+    report = RunReport([result], [], [rule], [], 1, 0.0, "hot-cold", "drlint/templates/", root=root)
+    (found,) = json.loads(render(report, False)[0])["runs"][0]["results"]
+    return found["partialFingerprints"]["primaryLocationLineHash"]
+
+
+@pytest.mark.parametrize("kind", ["arm", "bicep"])
+def test_template_fingerprint_is_githubs_and_follows_the_line(tmp_path, rule, kind):
+    (tmp_path / "infra").mkdir()
+    source = tmp_path / "infra" / "main.json"
+    source.write_text(TEMPLATE)
+    line = TEMPLATE.splitlines().index('        "name": "Standard_LRS"') + 1
+    before = template_fingerprint(tmp_path, rule, line, kind)
+    assert before == line_hashes(TEMPLATE)[line] == reference_hashes(TEMPLATE)[line]
+    moved = "\n\n\n" + TEMPLATE.replace('        "name": "Standard_LRS"', '\t"name":  "Standard_LRS"')
+    source.write_text(moved)
+    assert template_fingerprint(tmp_path, rule, line + 3, kind) == before
+    source.write_text(TEMPLATE.replace("Standard_LRS", "Standard_ZRS"))  # the line itself changed
+    assert template_fingerprint(tmp_path, rule, line, kind) != before
+
+
+def test_template_fingerprint_falls_back_when_the_file_is_gone(tmp_path, rule):
+    value = template_fingerprint(tmp_path, rule, 8)
+    resource_id = make("Microsoft.Storage/storageAccounts", "stprimary").id
+    assert value == resource_hash("DR202", resource_id)
+
+
 def test_resource_fingerprint_is_per_rule_and_resource_id():
     resource_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st"
     value = resource_hash("DR202", resource_id)
@@ -100,3 +162,35 @@ def test_resource_fingerprint_is_per_rule_and_resource_id():
     assert resource_hash("DR201", resource_id) != value
     assert resource_hash("DR202", resource_id + "2") != value
     assert resource_hash("DR202", resource_id, 2) == value[:-1] + "2"
+
+
+def fingerprints_of(folder) -> dict[tuple[str, str], str]:
+    report = run_scan(ScanOptions([folder]), Config())
+    results = json.loads(render(report, True)[0])["runs"][0]["results"]
+    found = {}
+    for result in results:
+        key = (result["ruleId"], result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"])
+        assert key not in found
+        found[key] = result["partialFingerprints"]["primaryLocationLineHash"]
+    return found
+
+
+def test_resource_fingerprints_survive_a_reordered_reexport(tmp_path):
+    original = fingerprints_of(FIXTURES / "demo")
+    shutil.copytree(FIXTURES / "demo", tmp_path / "demo")
+    estate = tmp_path / "demo" / "estate.json"
+    data = json.loads(estate.read_text())
+    rows = data["data"] if isinstance(data, dict) else data
+    rows.reverse()
+    estate.write_text("\n\n" + json.dumps(data, indent=4))
+    assert fingerprints_of(tmp_path / "demo") == original
+    assert len(original) >= 5
+
+
+def test_repeated_resource_findings_are_numbered(tmp_path, rule):
+    resource = make("Microsoft.Storage/storageAccounts", "st", origin=Origin("resource-graph", "a.json"))
+    results = [Result(rule, Outcome.FAIL, "warning", "m", resource, Position("a.json", line, 1)) for line in (3, 9)]
+    report = RunReport(results, [], [rule], [], 1, 0.0, "hot-cold", root=tmp_path)
+    values = [r["partialFingerprints"]["primaryLocationLineHash"]
+              for r in json.loads(render(report, False)[0])["runs"][0]["results"]]
+    assert values == [resource_hash("DR202", resource.id, 1), resource_hash("DR202", resource.id, 2)]
