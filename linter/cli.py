@@ -192,4 +192,4 @@ def _print_diagnostics(problems: list, stream: TextIO | None = None) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    main(prog_name="drlint")

@@ -86,11 +86,11 @@ def _result_order(result: Result) -> tuple:
 
 def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:
     base = Scope(estate, None, None, rule.parameters)
-    members, _ = rule.select.select(base)
+    members, doubt = rule.select.select(base)
     if not members:
         return [Result(rule, Outcome.NOT_APPLICABLE, rule.severity, f"{rule.id}: nothing selected", None, None)]
     if rule.scope == "estate":
-        return [_evaluate_estate(rule, estate, members)]
+        return [_evaluate_estate(rule, estate, members, doubt)]
     return [_evaluate_resource(rule, estate, resource) for resource, _ in members]
 
 
@@ -110,8 +110,8 @@ def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result
     return Result(rule, outcome, rule.severity, message, resource, primary, related)
 
 
-def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, bool]]) -> Result:
-    scope = Scope(estate, None, None, rule.parameters, selection=members)
+def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, bool]], doubt: str | None) -> Result:
+    scope = Scope(estate, None, None, rule.parameters, selection=members, selection_reason=doubt)
     verdict = rule.condition.evaluate(scope)
     shown = sorted((r for r, _ in members), key=lambda r: (r.position.file, r.position.line))
     first = shown[0]

@@ -55,8 +55,13 @@ class Rule:
     position: Position | None = None
 
     @property
-    def help_uri(self) -> str:
-        return f"https://github.com/drlint/drlint/blob/main/docs/rules/{self.id}.md"
+    def help_uri(self) -> str | None:
+        """Built-in rules link to their generated page; a user rule to its first reference, if any."""
+        if self.builtin:
+            from linter import HOMEPAGE
+
+            return f"{HOMEPAGE}/blob/main/docs/rules/{self.id}.md"
+        return self.docs.references[0] if self.docs.references else None
 
 
 class RuleLoadError(Exception):

@@ -6,7 +6,9 @@ pre-commit hook, `rules test`, a future live audit) reuse the same pipeline.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gc
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -57,6 +59,9 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
     found: list[tuple[Path, bool]] = []
     diagnostics: list[Diagnostic] = []
     seen: set[Path] = set()
+    paths = list(paths)
+    # Files named on the command line first: a file both named and inside a named folder counts as named.
+    paths.sort(key=lambda p: p.is_dir())
     for path in paths:
         if not path.exists():
             diagnostics.append(Diagnostic(f"no such file or directory: {path}", Position(str(path)),
@@ -188,7 +193,28 @@ def category_of(groups: dict[str, list[InputFile]]) -> str:
     return "drlint/"
 
 
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a scan builds its (acyclic) trees of parsed data.
+
+    With every template of a large tree held in memory, the collector's repeated passes over millions of
+    objects double the cost of reading them; reference counting still frees what a scan drops.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Diagnostic] = ()) -> RunReport:
+    with collection_paused():
+        return _run_scan(options, config, config_diagnostics)
+
+
+def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Diagnostic]) -> RunReport:
     started = time.perf_counter()
     root = scan_root(options.paths, config)
     diagnostics: list[Diagnostic] = list(config_diagnostics)

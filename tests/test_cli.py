@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, drlint_process
 
 DEMO = FIXTURES / "demo"
 DR201_FAIL = FIXTURES / "rules" / "DR201" / "rg-fail"
@@ -18,8 +18,7 @@ DR201_PASS = FIXTURES / "rules" / "DR201" / "rg-pass"
 
 
 def drlint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "linter.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=60)
+    return drlint_process(*args, cwd=cwd)
 
 
 def as_json(*args: str, cwd: Path | None = None) -> tuple[dict, int]:
@@ -168,3 +167,14 @@ def test_rules_list_show_validate(tmp_path):
 def test_help(flag):
     run = drlint("scan", flag)
     assert run.returncode == 0 and "Exit codes" in run.stdout
+
+
+def test_installed_command_finds_the_shipped_pack_from_any_folder(tmp_path):
+    """The console script of the environment, run away from the checkout, still has every built-in rule."""
+    command = Path(sys.executable).with_name("drlint")
+    if not command.exists():
+        pytest.skip("drlint is not installed in this environment")
+    run = subprocess.run([str(command), "rules", "list", "--format", "json"], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert {"DR101", "DR201", "DR402"} <= {r["id"] for r in json.loads(run.stdout)}

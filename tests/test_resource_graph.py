@@ -109,3 +109,15 @@ def test_comments_and_bom_are_accepted(tmp_path):
     text = "\ufeff// saved by hand\n" + json.dumps([HUB])
     loaded = load(tmp_path, None, text=text)
     assert loaded.resources[0].position.line == 2
+
+
+def test_resource_containers_load_as_resources(tmp_path):
+    group = {"id": "/subscriptions/s/resourceGroups/rg-ai", "name": "rg-ai",
+             "type": "microsoft.resources/subscriptions/resourcegroups", "location": "eastus2",
+             "properties": {"provisioningState": "Succeeded"}, "tags": {}}
+    subscription = {"id": "/subscriptions/s", "name": "prod", "type": "microsoft.resources/subscriptions",
+                    "location": "", "properties": {"state": "Enabled"}}
+    loaded = load(tmp_path, [group, subscription, HUB])
+    types = {r.type_key: r for r in loaded.resources}
+    assert types["microsoft.resources/subscriptions/resourcegroups"].location == "eastus2"
+    assert types["microsoft.resources/subscriptions"].location is None

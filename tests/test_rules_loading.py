@@ -113,3 +113,15 @@ def test_schema_and_compiler_agree_on_the_shipped_pack():
     for path in rule_files(builtin_pack_dir()):
         data = load_yaml(path.read_text(), str(path)).data
         jsonschema.validate(json.loads(json.dumps(data)), rule_schema())
+
+
+def test_generated_rule_docs_are_up_to_date(repo):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_rule_docs", repo / "scripts" / "gen_rule_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, text in module.pages().items():
+        page = repo / "docs" / "rules" / name
+        assert page.exists() and page.read_text(encoding="utf-8") == text, (
+            f"docs/rules/{name} is stale: run python scripts/gen_rule_docs.py")

@@ -6,12 +6,13 @@ sarif-om is a main dependency (SARIF is a core output), yet only `--format sarif
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 HEAVY = {"azure", "sarif_om", "jsonschema", "jsonpath_ng", "attr", "jschema_to_python"}
 PROBE = """
@@ -28,8 +29,9 @@ print(json.dumps(heavy))
 
 def imported(tmp_path, output_format: str) -> list[str]:
     out = tmp_path / f"report.{output_format}"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     run = subprocess.run([sys.executable, "-c", PROBE, str(FIXTURES / "demo"), str(out), output_format,
-                          ",".join(sorted(HEAVY))], capture_output=True, text=True, timeout=60)
+                          ",".join(sorted(HEAVY))], capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode == 0, run.stderr
     assert out.read_text().strip(), "the scan must have run"
     return json.loads(run.stdout)

@@ -99,15 +99,24 @@ def parse_json(raw: bytes | str, display: str) -> JsonDocument:
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
-    stack = [(value, 0)]
+    """Whether containers nest deeper than `limit` (deeper data would exhaust the stack of later walks).
+
+    Only containers are visited, with exact type checks: this runs on every file, so it must cost a fraction
+    of parsing it.
+    """
+    if type(value) is not dict and type(value) is not list:
+        return False
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    pop, push = stack.pop, stack.append
     while stack:
-        item, depth = stack.pop()
+        item, depth = pop()
         if depth > limit:
             return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+        deeper = depth + 1
+        for child in item.values() if type(item) is dict else item:
+            kind = type(child)
+            if kind is dict or kind is list:
+                push((child, deeper))
     return False
 
 

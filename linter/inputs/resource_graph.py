@@ -75,6 +75,12 @@ def rows_of(data: Any, base: PathKey = ()) -> tuple[list[tuple[PathKey, Mapping[
     return [], False
 
 
+def _json_type(value: Any) -> str:
+    names = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string",
+             list: "an array"}
+    return names.get(type(value), type(value).__name__)
+
+
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
@@ -96,11 +102,11 @@ def _field(row: Mapping[str, Any], name: str) -> Any:
 def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
     """A Resource, or a sentence saying what is wrong with the row."""
     if not isinstance(row, Mapping):
-        return f"a row must be an object, not {type(row).__name__}"
+        return f"a row must be an object, not {_json_type(row)}"
     resource_id, resource_type = _text(_field(row, "id")), _text(_field(row, "type"))
     if resource_id is None or resource_type is None:
         missing = "id" if resource_id is None else "type"
-        return f"row has no `{missing}`; include `{missing}` in the query's projection"
+        return f"row has no string `{missing}`; include `{missing}` in the query's projection"
     name = _text(_field(row, "name")) or resource_id.rstrip("/").rsplit("/", 1)[-1]
     properties = _field(row, "properties")
     extra = {key: value for key in _EXTRA_FIELDS if (value := _field(row, key)) not in (None, "", {})}

@@ -32,15 +32,18 @@ def classify_json(data: Any) -> str | None:
 
 
 def _is_row(row: Any) -> bool:
-    return isinstance(row, Mapping) and isinstance(row.get("id"), str) and isinstance(row.get("type"), str)
+    if not isinstance(row, Mapping):
+        return False
+    resource_id, resource_type = row.get("id"), row.get("type")
+    return (isinstance(resource_id, str) and resource_id.startswith("/") and isinstance(resource_type, str)
+            and "/" in resource_type)
 
 
 def looks_like_resource_graph(data: Any) -> bool:
     """Rows of Resource Graph output in any shape users save (see resource_graph.rows_of)."""
     if isinstance(data, list):
         # One malformed row must not hide the file: it is reported by the front end instead.
-        head = data[:50]
-        return bool(head) and all(isinstance(r, Mapping) for r in head) and any(_is_row(r) for r in head)
+        return any(_is_row(r) for r in data[:50])
     if not isinstance(data, Mapping):
         return False
     inner = data.get("data", data.get("Data"))

@@ -1,0 +1,107 @@
+"""Values on the right of an operator (or on the left, with `value:`): literals, parameters, fields,
+region facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from linter import regions
+from linter.conditions.core import ConditionError, Scope
+from linter.model import MISSING, Unknown
+from linter.paths import FieldPath, PathError, compile_path, resolve
+
+
+class Operand:
+    """A value on the right of an operator (or on the left, with `value:`)."""
+
+    def get(self, scope: Scope) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(slots=True)
+class Literal(Operand):
+    value: Any
+
+    def get(self, scope: Scope) -> Any:
+        return self.value
+
+
+@dataclass(slots=True)
+class Param(Operand):
+    name: str
+
+    def get(self, scope: Scope) -> Any:
+        return scope.params.get(self.name, MISSING)
+
+
+@dataclass(slots=True)
+class FieldOf(Operand):
+    """`{field: p}` (the current root), `{outer: p}` (the scope before ref/aggregate), `{subject: p}`."""
+
+    path: FieldPath
+    which: str
+
+    def get(self, scope: Scope) -> Any:
+        if self.which == "field":
+            return resolve(scope.root, self.path)
+        if self.which == "outer":
+            target = scope.outer
+            if target is None:
+                return Unknown("`outer` used where there is no outer resource")
+            return resolve(target.root, self.path)
+        if scope.subject is None:
+            return Unknown("`subject` used in an estate-scope rule")
+        return resolve(scope.subject.fields(), self.path)
+
+
+@dataclass(slots=True)
+class RegionFunction(Operand):
+    """`{pairedRegion: operand}` and `{geography: operand}`: facts from the region table."""
+
+    function: str
+    argument: Operand
+
+    def get(self, scope: Scope) -> Any:
+        region = self.argument.get(scope)
+        if isinstance(region, Unknown) or region is MISSING:
+            return region
+        if not isinstance(region, str):
+            return MISSING
+        if self.function == "pairedRegion":
+            return regions.paired(region) or MISSING
+        return regions.geography(region) or MISSING
+
+
+_OPERAND_KEYS = {"param", "field", "outer", "subject", "pairedRegion", "geography", "literal"}
+
+
+def compile_operand(raw: Any, path: tuple[str | int, ...]) -> Operand:
+    if isinstance(raw, Mapping):
+        if len(raw) != 1 or next(iter(raw)) not in _OPERAND_KEYS:
+            raise ConditionError(
+                "an operand that is a mapping must be one of {param: name}, {field: path}, {outer: path}, "
+                "{subject: path}, {pairedRegion: operand}, {geography: operand} or {literal: value}",
+                path,
+            )
+        key, value = next(iter(raw.items()))
+        if key == "literal":
+            return Literal(value)
+        if key == "param":
+            if not isinstance(value, str):
+                raise ConditionError("`param` takes a parameter name", (*path, key))
+            return Param(value)
+        if key in ("pairedRegion", "geography"):
+            return RegionFunction(key, compile_operand(value, (*path, key)))
+        return FieldOf(compile_field_path(value, (*path, key)), key)
+    return Literal(raw)
+
+
+def compile_field_path(raw: Any, path: tuple[str | int, ...]) -> FieldPath:
+    if not isinstance(raw, str) or not raw:
+        raise ConditionError("a field path must be a non-empty string such as `sku.name`", path)
+    try:
+        return compile_path(raw)
+    except PathError as exc:
+        raise ConditionError(str(exc), path) from None

@@ -1,0 +1,176 @@
+"""Cross-resource nodes: `ref` follows a resource id; `aggregate` measures a selection of resources."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
+from linter.conditions.operands import Operand
+from linter.conditions.operators import Bounds, fold, number
+from linter.model import MISSING, Resource, Unknown
+from linter.paths import FieldPath, resolve
+
+
+@dataclass(slots=True)
+class Ref(Condition):
+    """Follow a resource-id field to the resource it names and evaluate `condition` there."""
+
+    path: FieldPath
+    condition: Condition
+
+    def evaluate(self, scope: Scope) -> Verdict:
+        target_id = resolve(scope.root, self.path)
+        evidence = [Evidence(scope.resource, self.path.key(), target_id)] if scope.resource is not None else []
+        if isinstance(target_id, Unknown):
+            return Verdict(Tri.UNKNOWN, target_id.reason, evidence)
+        if target_id is MISSING or target_id == "":
+            return Verdict(Tri.FAIL, f"`{self.path.text}` is not set", evidence, {"ref": None})
+        if not isinstance(target_id, str):
+            return Verdict(Tri.FAIL, f"`{self.path.text}` is not a resource id", evidence)
+        target = scope.estate.get(target_id)
+        if target is None:
+            return Verdict(
+                Tri.UNKNOWN,
+                f"`{self.path.text}` names {target_id}, which is not in the scanned estate; "
+                "scan it too to check it",
+                evidence,
+            )
+        inner = self.condition.evaluate(scope.enter(target))
+        facts = dict(inner.facts)
+        facts.setdefault("ref", target)
+        evidence += inner.evidence
+        if not any(item.resource is target for item in inner.evidence):
+            evidence.append(Evidence(target, (), None))  # at least point at the resource followed
+        return Verdict(inner.tri, inner.reason, evidence, facts)
+
+
+@dataclass(slots=True)
+class Selection:
+    """Which resources an aggregate (or a rule) looks at."""
+
+    types: tuple[str, ...]
+    where: Condition | None
+    relation: str | None  # None: the whole estate; "children": children of the current resource
+
+    def candidates(self, scope: Scope) -> list[Resource]:
+        if self.relation == "children":
+            if scope.resource is None:
+                return []
+            wanted = {t.lower() for t in self.types}
+            return [r for r in scope.estate.children(scope.resource) if r.type_key in wanted]
+        found: list[Resource] = []
+        for resource_type in self.types:
+            found.extend(scope.estate.of_type(resource_type))
+        return found
+
+    def select(self, scope: Scope) -> tuple[list[tuple[Resource, bool]], str | None]:
+        """Members with whether each is certainly selected (False: the `where` or its deployment is
+        UNKNOWN), and the first reason for doubt."""
+        members: list[tuple[Resource, bool]] = []
+        reason: str | None = None
+        for resource in self.candidates(scope):
+            certain = True
+            if self.where is not None:
+                verdict = self.where.evaluate(scope.enter(resource))
+                if verdict.tri is Tri.FAIL:
+                    continue
+                if verdict.tri is Tri.UNKNOWN:
+                    certain = False
+                    reason = reason or verdict.reason
+            if resource.conditional is not None:
+                certain = False
+                reason = reason or resource.conditional.reason
+            members.append((resource, certain))
+        return members, reason
+
+    def unobserved_reason(self, scope: Scope) -> str | None:
+        near = scope.resource if self.relation == "children" else None
+        for resource_type in self.types:
+            reason = scope.estate.unobserved_reason(resource_type, near)
+            if reason:
+                return reason
+        return None
+
+
+@dataclass(slots=True)
+class Aggregate(Condition):
+    """A number measured over a selection (`count`, or the number of `distinct` values of a field),
+    optionally after following each member's resource-id field (`via`), compared with an operator."""
+
+    selection: Selection | None  # None: the rule's own selection (estate-scope rules)
+    via: FieldPath | None
+    distinct: FieldPath | None
+    operator: str
+    expected: Operand
+    name: str | None = None  # `as:` - its facts are offered to messages as {name.count}, {name.values}...
+
+    def evaluate(self, scope: Scope) -> Verdict:
+        if self.selection is None:
+            members = list(scope.selection or [])
+            reason = scope.selection_reason
+            unobserved = None
+        else:
+            members, reason = self.selection.select(scope)
+            unobserved = self.selection.unobserved_reason(scope)
+        expected = number(self.expected.get(scope))
+        if expected is None:
+            return Verdict(Tri.FAIL, "an aggregate compares with a number")
+
+        certain_values: set[Any] = set()
+        all_values: set[Any] = set()
+        unknown_values = 0
+        low = high = 0
+        evidence: list[Evidence] = []
+        for resource, certain in members:
+            target: Resource | None = resource
+            value: Any = None
+            if self.via is not None:
+                target, value = self._follow(scope, resource)
+            if self.distinct is not None and target is not None:
+                value = resolve(target.fields(), self.distinct)
+            high += 1
+            low += certain
+            evidence.append(Evidence(resource, (), None))
+            if self.distinct is None:
+                continue
+            if isinstance(value, Unknown) or value is MISSING:
+                unknown_values += 1
+                if isinstance(value, Unknown):
+                    reason = reason or value.reason
+                continue
+            key = fold(value, False)
+            key = tuple(key) if isinstance(key, list) else key
+            all_values.add(key)
+            if certain:
+                certain_values.add(key)
+
+        if self.distinct is not None:
+            low, high = len(certain_values), len(all_values) + unknown_values
+        if unobserved:
+            high = math.inf
+            reason = reason or unobserved
+        tri = Bounds(low, high).compare(self.operator, expected)
+        facts = {
+            "count": len(members),
+            "distinct": len(all_values),
+            # distinct: the values found; count: the names of the resources counted
+            "values": ", ".join(sorted(str(v) for v in all_values) if self.distinct is not None
+                                else sorted(r.display_name for r, _ in members)) or "none",
+        }
+        if self.name:
+            facts = {self.name: facts}
+        return Verdict(tri, reason if tri is Tri.UNKNOWN else None, evidence, facts)
+
+    def _follow(self, scope: Scope, resource: Resource) -> tuple[Resource | None, Any]:
+        assert self.via is not None
+        target_id = resolve(resource.fields(), self.via)
+        if isinstance(target_id, Unknown):
+            return None, target_id
+        if not isinstance(target_id, str) or not target_id:
+            return None, Unknown(f"{resource.display_name} has no `{self.via.text}`")
+        target = scope.estate.get(target_id)
+        if target is None:
+            return None, Unknown(f"{target_id} is not in the scanned estate")
+        return target, None

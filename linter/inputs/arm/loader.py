@@ -1,0 +1,138 @@
+"""The ARM front end's `load`: plan the deployments, evaluate each, collect resources and diagnostics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from linter import regions
+from linter.inputs import LoadContext, Loaded
+from linter.inputs.arm.deployments import Plan, SourceFile, parameter_inputs, plan_deployments, read_source
+from linter.inputs.arm.emit import emit
+from linter.inputs.arm.scope import NAME_REASON, DeploymentContext, level_of_schema
+from linter.inputs.arm.template import TemplateRun
+from linter.inputs.jsondoc import JsonDocument
+from linter.model import Origin, Position, Resource, Unknown
+from linter.results import Diagnostic
+
+PathKey = tuple[str | int, ...]
+MAX_DIAGNOSTICS_PER_FILE = 50
+
+
+class Sink:
+    """What every template run of one load shares: diagnostics, documents read, runs made."""
+
+    def __init__(self, ctx: LoadContext, documents: dict[Path, SourceFile]) -> None:
+        self.ctx = ctx
+        self.documents = documents
+        self.diagnostics: list[Diagnostic] = []
+        self._seen: set[tuple[str, str]] = set()
+        self._per_file: dict[str, int] = {}
+        self.runs: list[TemplateRun] = []
+
+    def report(self, message: str, document: JsonDocument, path: PathKey, severity: str = "warning") -> None:
+        key = (document.display, message)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        count = self._per_file.get(document.display, 0) + 1
+        self._per_file[document.display] = count
+        if count <= MAX_DIAGNOSTICS_PER_FILE:
+            self.diagnostics.append(Diagnostic(message, document.position(path), severity=severity))
+
+    def linked_document(self, path: Path, document: JsonDocument, at: PathKey) -> JsonDocument | None:
+        resolved = path.resolve()
+        source = self.documents.get(resolved)
+        if source is None:
+            problems: list[Diagnostic] = []
+            if not self.ctx.inside_root(resolved):
+                self.report(f"linked template {self.ctx.display(path)} is outside the scanned tree; not read",
+                            document, at, severity="error")
+                return None
+            source = read_source(resolved, self.ctx, problems)
+            self.diagnostics.extend(problems)
+            if source is None:
+                if not problems:
+                    self.report(f"linked template {self.ctx.display(path)} does not exist", document, at,
+                                severity="error")
+                return None
+            self.documents[resolved] = source
+        return source.document
+
+    def find_id(self, key: str) -> Any:
+        for run in self.runs:
+            index = run._by_id
+            if index is not None and key in index:
+                return index[key]
+        return None
+
+
+def load_files(templates: list[SourceFile], parameter_files: list[SourceFile], ctx: LoadContext) -> Loaded:
+    loaded = Loaded()
+    documents = {f.path: f for f in (*templates, *parameter_files)}
+
+    def open_file(path: Path) -> SourceFile | None:
+        found = documents.get(path)
+        if found is None:
+            found = read_source(path, ctx, loaded.diagnostics)
+            if found is not None:
+                documents[path] = found
+        return found
+
+    plans = plan_deployments(templates, parameter_files, ctx, open_file, loaded.diagnostics)
+    for plan in plans:
+        origin = Origin(kind="arm", file=plan.template.display, deployment=plan.label)
+        loaded.origins.append(origin)
+        sink = Sink(ctx, documents)
+        try:
+            loaded.resources.extend(evaluate_plan(plan, origin, sink))
+        except (RecursionError, MemoryError) as exc:
+            sink.diagnostics.append(Diagnostic(
+                f"template too complex to evaluate ({type(exc).__name__}); its resources are not checked",
+                Position(plan.template.display), code="input-error"))
+        except Exception as exc:  # one template's evaluation bug must not lose the others
+            sink.diagnostics.append(Diagnostic(
+                f"internal error evaluating this template ({type(exc).__name__}: {exc}); please report it",
+                Position(plan.template.display), code="internal-error"))
+        loaded.diagnostics.extend(sink.diagnostics)
+    loaded.files.extend(f.display for f in (*templates, *parameter_files))
+    return loaded
+
+
+def evaluate_plan(plan: Plan, origin: Origin, sink: Sink) -> list[Resource]:
+    template = plan.template.document.data
+    if not isinstance(template, dict):
+        return []
+    inputs = parameter_inputs(plan.parameters)
+    _check_inputs(plan, inputs, template, sink)
+    run = TemplateRun(
+        sink=sink, template=template, document=plan.template.document, base=(), file=plan.template.path,
+        context=_context(plan, template), inputs=inputs,
+    )
+    sink.runs.append(run)
+    resources: list[Resource] = []
+    emit(run, origin, resources)
+    return resources
+
+
+def _context(plan: Plan, template: dict[str, Any]) -> DeploymentContext:
+    config = plan.config or {}
+    location = config.get("location")
+    return DeploymentContext(
+        label=plan.label,
+        name=str(config["name"]) if config.get("name") else Unknown(NAME_REASON),
+        level=level_of_schema(template.get("$schema")),
+        subscription=config.get("subscription") or None,
+        resource_group=config.get("resourceGroup") or None,
+        location=regions.normalise(location) if isinstance(location, str) and location else None,
+    )
+
+
+def _check_inputs(plan: Plan, inputs: dict[str, Any], template: dict[str, Any], sink: Sink) -> None:
+    if plan.parameters is None:
+        return
+    declared = {k.lower() for k in (template.get("parameters") or {})}
+    for name in inputs:
+        if name not in declared:
+            sink.report(f"parameter '{name}' is not declared by {plan.template.display}",
+                        plan.parameters.document, ("parameters", name))

@@ -1,0 +1,105 @@
+"""Nested deployments (`Microsoft.Resources/deployments`): inline templates and linked `relativePath` ones.
+
+Inner scope (what Bicep modules compile to): the inner template has its own parameters, given by the
+deployment's `parameters`. Outer scope (the default): the inner template's expressions see the parent's
+parameters and variables. A `templateLink.uri` is never fetched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.inputs.arm import literals
+from linter.inputs.arm.evaluator import resolve
+from linter.inputs.arm.scope import level_of_schema
+from linter.inputs.arm.template import Instance, ParameterInput, TemplateRun, evaluate_field
+from linter.model import Unknown
+
+MAX_DEPTH = 16
+
+
+def start_nested(instance: Instance) -> TemplateRun | None:
+    run = instance.run
+    if run.depth >= MAX_DEPTH:
+        run.report(f"nested deployments deeper than {MAX_DEPTH} levels are not evaluated")
+        return None
+    raw = instance.decl.raw
+    properties = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
+    located = _locate_template(instance, properties)
+    if located is None:
+        return None
+    template, document, base, file, linked = located
+    options = properties.get("expressionEvaluationOptions")
+    scope = options.get("scope") if isinstance(options, dict) else None
+    outer = not linked and not (isinstance(scope, str) and scope.lower() == "inner")
+    env = instance.env
+    fields = instance.body or {}
+    context = run.context.nested(
+        instance.name,
+        level=level_of_schema(template.get("$schema")) if "$schema" in template else run.context.level,
+        subscription=evaluate_field(raw["subscriptionId"], env) if "subscriptionId" in raw else None,
+        resource_group=evaluate_field(raw["resourceGroup"], env) if "resourceGroup" in raw else None,
+        location=fields.get("location"),
+        management_group=_management_group(raw, env),
+    )
+    instance.context = context
+    inputs = {} if outer else _parameter_inputs(run, properties, instance)
+    conditional = instance.condition if isinstance(instance.condition, Unknown) else run.conditional
+    nested = TemplateRun(
+        sink=run.sink, template=template, document=document, base=base, file=file, context=context,
+        inputs=inputs, parent=run, outer=run if outer else None, depth=run.depth + 1, conditional=conditional,
+    )
+    run.sink.runs.append(nested)
+    return nested
+
+
+def _locate_template(instance: Instance, properties: dict[str, Any]) -> tuple[Any, ...] | None:
+    run = instance.run
+    inline = properties.get("template")
+    if isinstance(inline, dict):
+        return inline, run.document, (*instance.decl.path, "properties", "template"), run.file, False
+    link = properties.get("templateLink")
+    if not isinstance(link, dict):
+        return None
+    link = resolve(link, instance.env)
+    relative = link.get("relativePath") if isinstance(link, dict) else None
+    if isinstance(relative, str) and run.file is not None:
+        path = run.file.parent / relative
+        document = run.sink.linked_document(path, run.document, instance.decl.path)
+        if document is None or not isinstance(document.data, dict):
+            return None
+        return document.data, document, (), path, True
+    uri = link.get("uri") if isinstance(link, dict) else None
+    shown = uri if isinstance(uri, str) else "an unknown address"
+    run.sink.report(
+        f"linked template {shown} is not fetched (drlint never uses the network); its resources are not "
+        "in the estate", run.document, instance.decl.path, severity="warning",
+    )
+    return None
+
+
+def _management_group(raw: dict[str, Any], env: Any) -> Any:
+    scope = evaluate_field(raw["scope"], env) if "scope" in raw else None
+    if isinstance(scope, str) and "managementgroups/" in scope.lower():
+        return scope.rstrip("/").rsplit("/", 1)[-1]
+    return None
+
+
+def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: Instance) -> dict[str, ParameterInput]:
+    if "parametersLink" in properties:
+        run.sink.report("parametersLink is not followed; the nested deployment's parameters are unknown",
+                        run.document, instance.decl.path, severity="warning")
+    given = properties.get("parameters")
+    if not isinstance(given, dict):
+        return {}
+    inputs: dict[str, ParameterInput] = {}
+    for name, spec in given.items():
+        if not isinstance(spec, dict):
+            continue
+        if "reference" in spec:
+            value: Any = Unknown(f"parameter '{name}' is a Key Vault reference")
+            inputs[name.lower()] = ParameterInput(value, False)
+        elif "value" in spec:
+            value = resolve(spec["value"], instance.env)
+            inputs[name.lower()] = ParameterInput(value, literals.is_literal(spec["value"], run))
+    return inputs

@@ -1,0 +1,193 @@
+"""Template evaluation: loops, conditions, nested deployments, symbolic names, positions, DR113 source info."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from armtest import by_name, load, parameters, template, write
+
+from linter.model import Unknown
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "arm"
+
+
+def storage(name: str, **extra: object) -> dict:
+    return {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": name,
+            "location": "eastus", "sku": {"name": "Standard_LRS"}, **extra}
+
+
+def nested(name: str, inner: dict, scope: str | None = None, params: dict | None = None, **extra: object) -> dict:
+    properties: dict = {"mode": "Incremental", "template": inner}
+    if scope:
+        properties["expressionEvaluationOptions"] = {"scope": scope}
+    if params is not None:
+        properties["parameters"] = {k: {"value": v} for k, v in params.items()}
+    return {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": name,
+            "properties": properties, **extra}
+
+
+def test_resource_copy_loop_with_copy_index(tmp_path):
+    write(tmp_path, "t.json", template([storage("[concat('st', copyIndex(1))]",
+                                                copy={"name": "loop", "count": 3})]))
+    assert sorted(r.name for r in load(tmp_path).resources) == ["st1", "st2", "st3"]
+
+
+def test_property_and_variable_copy_loops(tmp_path):
+    variables = {"copy": [{"name": "zones", "count": 2, "input": "[string(add(copyIndex('zones'), 1))]"}]}
+    properties = {"copy": [{"name": "rules", "count": 2, "input": {"n": "[copyIndex('rules')]"}}]}
+    write(tmp_path, "t.json", template([storage("st", zones="[variables('zones')]", properties=properties)],
+                                       variables=variables))
+    [resource] = load(tmp_path).resources
+    assert resource.zones == ["1", "2"]
+    assert resource.properties == {"rules": [{"n": 0}, {"n": 1}]}
+
+
+def test_copy_count_is_bounded(tmp_path):
+    write(tmp_path, "t.json", template([storage("[concat('st', copyIndex())]", copy={"name": "l", "count": 5000})]))
+    [resource] = load(tmp_path).resources
+    assert isinstance(resource.conditional, Unknown) and isinstance(resource.name, Unknown)
+
+
+def test_conditions_true_false_and_unknown(tmp_path):
+    write(tmp_path, "t.json", template(
+        [storage("yes", condition="[equals(1, 1)]"), storage("no", condition=False),
+         storage("maybe", condition="[parameters('deploy')]")],
+        parameters={"deploy": {"type": "bool"}}))
+    resources = by_name(load(tmp_path))
+    assert set(resources) == {"yes", "maybe"}
+    assert resources["yes"].conditional is None
+    assert isinstance(resources["maybe"].conditional, Unknown)
+    assert "deploy" in resources["maybe"].conditional.reason
+
+
+def test_short_circuit_logic_decides_with_an_unknown_part(tmp_path):
+    write(tmp_path, "t.json", template(
+        [storage("st", properties={
+            "a": "[and(false(), parameters('x'))]", "b": "[or(true(), parameters('x'))]",
+            "c": "[if(parameters('x'), 'same', 'same')]", "d": "[coalesce('set', parameters('x'))]",
+            "e": "[if(parameters('x'), 'a', 'b')]", "f": "[concat('a', parameters('x'))]"})],
+        parameters={"x": {"type": "bool"}}))
+    properties = load(tmp_path).resources[0].properties
+    assert properties["a"] is False and properties["b"] is True
+    assert properties["c"] == "same" and properties["d"] == "set"
+    assert isinstance(properties["e"], Unknown) and isinstance(properties["f"], Unknown)
+    assert "'x'" in properties["f"].reason
+
+
+def test_nested_inner_scope_with_parameters_and_outputs(tmp_path):
+    inner = template([storage("[parameters('name')]", location="[parameters('location')]")],
+                     parameters={"name": {"type": "string"}, "location": {"type": "string"}},
+                     outputs={"sku": {"type": "string", "value": "[reference(parameters('name')).x]"},
+                              "id": {"type": "string",
+                                     "value": "[resourceId('Microsoft.Storage/storageAccounts', parameters('name'))]"}})
+    hub = {"type": "Microsoft.MachineLearningServices/workspaces", "apiVersion": "2024-04-01", "name": "hub",
+           "location": "eastus", "kind": "Hub", "properties": {
+               "storageAccount": "[reference(resourceId('Microsoft.Resources/deployments', 'mod'), "
+                                 "'2022-09-01').outputs.id.value]"}}
+    write(tmp_path, "t.json", template(
+        [nested("mod", inner, scope="inner", params={"name": "innerst", "location": "[parameters('where')]"}), hub],
+        parameters={"where": {"type": "string", "defaultValue": "northeurope"}}))
+    resources = by_name(load(tmp_path))
+    assert resources["innerst"].location == "northeurope"
+    assert resources["hub"].properties["storageAccount"] == resources["innerst"].id
+
+
+def test_nested_outer_scope_sees_the_parent_parameters(tmp_path):
+    inner = template([storage("[parameters('name')]")])
+    write(tmp_path, "t.json", template([nested("mod", inner)],
+                                       parameters={"name": {"type": "string", "defaultValue": "outerst"}}))
+    assert [r.name for r in load(tmp_path).resources] == ["outerst"]
+
+
+def test_nested_deployment_with_unknowable_name_still_passes_outputs(tmp_path):
+    inner = template([], outputs={"v": {"type": "string", "value": "out"}})
+    name = "[format('{0}-mod', uniqueString(deployment().name))]"
+    reader = storage("st", properties={
+        "v": f"[reference(resourceId('Microsoft.Resources/deployments', {name[1:-1]})).outputs.v.value]"})
+    write(tmp_path, "t.json", template([nested(name, inner, scope="inner"), reader]))
+    assert load(tmp_path).resources[0].properties["v"] == "out"
+
+
+def test_language_version_2_symbolic_names_and_existing(tmp_path):
+    resources = {
+        "vault": {"type": "Microsoft.KeyVault/vaults", "apiVersion": "2023-07-01", "name": "kv", "existing": True},
+        "sa": storage("st", properties={"vaultId": "[resourceId('Microsoft.KeyVault/vaults', 'kv')]",
+                                        "vaultUri": "[reference('vault').vaultUri]"}),
+        "hub": {"type": "Microsoft.MachineLearningServices/workspaces", "apiVersion": "2024-04-01",
+                "name": "hub", "location": "eastus", "kind": "Hub",
+                "properties": {"sku": "[reference('sa', '2023-01-01', 'full').sku.name]"}},
+    }
+    write(tmp_path, "t.json", {**template(resources), "languageVersion": "2.0"})
+    loaded = by_name(load(tmp_path))
+    assert set(loaded) == {"st", "hub"}  # the existing vault is not deployed by this template
+    assert loaded["hub"].properties["sku"] == "Standard_LRS"
+    assert isinstance(loaded["st"].properties["vaultUri"], Unknown)
+
+
+def test_user_defined_functions_with_namespaces(tmp_path):
+    functions = [{"namespace": "naming", "members": {"prefixed": {
+        "parameters": [{"name": "base", "type": "string"}],
+        "output": {"type": "string", "value": "[concat('p-', parameters('base'))]"}}}}]
+    write(tmp_path, "t.json", template([storage("[naming.prefixed('st')]")], functions=functions))
+    assert load(tmp_path).resources[0].name == "p-st"
+
+
+def test_positions_of_a_resource_and_of_its_sku_name():
+    loaded = load(FIXTURES / "hub", files=["hub.json"])
+    storage_account = next(r for r in loaded.resources if r.type == "Microsoft.Storage/storageAccounts")
+    text = (FIXTURES / "hub" / "hub.json").read_text().splitlines()
+    sku_line = next(i for i, line in enumerate(text, 1) if '"name": "[parameters(\'storageSku\')]"' in line)
+    start_line = next(i for i, line in enumerate(text, 1) if '"resources": [' in line) + 1
+    assert storage_account.position.line == start_line
+    assert storage_account.locate(("sku", "name")).line == sku_line
+
+
+def test_location_source_says_whether_it_is_literal(tmp_path):
+    inner = template([storage("mod-literal", location="[parameters('loc')]")], parameters={"loc": {"type": "string"}})
+    write(tmp_path, "t.json", template(
+        [storage("literal", location="eastus"),
+         storage("variable", location="[variables('where')]"),
+         storage("param", location="[parameters('location')]"),
+         storage("context", location="[resourceGroup().location]"),
+         nested("mod", inner, scope="inner", params={"loc": "westus"})],
+        parameters={"location": {"type": "string", "defaultValue": "eastus"}}, variables={"where": "eastus"}))
+    loaded = by_name(load(tmp_path))
+    literal = {name: r.extra["template"]["location"]["literal"] for name, r in loaded.items()}
+    assert literal == {"literal": True, "variable": True, "param": False, "context": False, "mod-literal": True}
+    assert loaded["param"].extra["template"]["location"]["text"] == "[parameters('location')]"
+
+
+def test_unknown_paths_name_their_cause(tmp_path):
+    write(tmp_path, "t.json", template([storage("st", properties={
+        "now": "[utcNow()]", "guid": "[newGuid()]",
+        "external": "[reference('/subscriptions/x/resourceGroups/y/providers/A.B/c/d').value]",
+        "keys": "[listKeys(resourceId('Microsoft.Storage/storageAccounts', 'st'), '2023-01-01')]",
+        "deployment": "[deployment().name]", "subscription": "[subscription().subscriptionId]",
+        "missing": "[parameters('nope')]", "unsupported": "[someFunction()]",
+        "runtime": "[reference(resourceId('Microsoft.Storage/storageAccounts', 'other')).primaryEndpoints]"}),
+        storage("other")]))
+    properties = by_name(load(tmp_path))["st"].properties
+    expected_words = {"now": "utcNow", "guid": "newGuid", "external": "not deployed", "keys": "listKeys",
+                      "deployment": "name", "subscription": "subscription", "missing": "nope",
+                      "unsupported": "someFunction", "runtime": "primaryEndpoints"}
+    for key, word in expected_words.items():
+        assert isinstance(properties[key], Unknown), key
+        assert word in properties[key].reason, (key, properties[key].reason)
+
+
+def test_unknown_location_without_configuration(tmp_path):
+    write(tmp_path, "t.json", template([storage("st", location="[resourceGroup().location]")]))
+    write(tmp_path, "t.parameters.json", parameters())
+    [resource] = load(tmp_path).resources
+    assert isinstance(resource.location, Unknown) and "resourceGroup().location" in resource.location.reason
+
+
+def test_self_referencing_templates_do_not_recurse_forever(tmp_path):
+    write(tmp_path, "t.json", template(
+        [storage("[variables('a')]", properties={"p": "[reference('st').p]"}), nested("self", template([]))],
+        variables={"a": "[variables('b')]", "b": "[variables('a')]"}))
+    write(tmp_path, "loop.json", template([{
+        "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "again",
+        "properties": {"mode": "Incremental", "templateLink": {"relativePath": "loop.json"}}}]))
+    loaded = load(tmp_path)
+    assert isinstance(loaded.resources[0].name, Unknown)
