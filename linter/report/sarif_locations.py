@@ -8,6 +8,7 @@ or returns None and lets the caller leave the result out with a notification.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 import sarif_om as sarif
@@ -19,6 +20,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _LINK_SPECIAL = re.compile(r"([\\\[\]])")
 
 
+@lru_cache(maxsize=4096)  # a run has few files and many findings per file
 def relative_uri(path: str) -> str | None:
     """`path` (relative to the scan root) as a URI reference; None for a path outside the root or absolute.
 
