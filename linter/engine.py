@@ -101,28 +101,31 @@ def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result
         if selected.tri is Tri.UNKNOWN:
             return _unknown(rule, resource, resource.position, selected, estate_scope=False)
     verdict = rule.condition.evaluate(scope)
+    if verdict.tri is Tri.PASS:
+        # Positions cost a scan of the source file: only results that are reported get them.
+        return Result(rule, Outcome.PASS, rule.severity, "", resource, None)
     primary = _primary_position(resource, verdict.evidence)
     if verdict.tri is Tri.UNKNOWN:
         return _unknown(rule, resource, primary, verdict, estate_scope=False)
-    outcome = Outcome.PASS if verdict.tri is Tri.PASS else Outcome.FAIL
-    message = _message(rule, resource, verdict) if outcome is Outcome.FAIL else ""
-    related = _related(resource, verdict.evidence) if outcome is Outcome.FAIL else []
-    return Result(rule, outcome, rule.severity, message, resource, primary, related)
+    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary,
+                  _related(resource, verdict.evidence))
 
 
 def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, bool]], doubt: str | None) -> Result:
     scope = Scope(estate, None, None, rule.parameters, selection=members, selection_reason=doubt)
     verdict = rule.condition.evaluate(scope)
-    shown = sorted((r for r, _ in members), key=lambda r: (r.position.file, r.position.line))
+    # Members are in input order (file by file, row by row), so the first is where the finding is shown.
+    shown = [r for r, _ in members]
     first = shown[0]
+    if verdict.tri is Tri.PASS:
+        return Result(rule, Outcome.PASS, rule.severity, "", first, None, estate_scope=True)
     related = [RelatedLocation(r.position, f"{r.display_name} ({_region(r)})", r) for r in shown[1:MAX_RELATED]]
     if verdict.tri is Tri.UNKNOWN:
         result = _unknown(rule, first, first.position, verdict, estate_scope=True)
         result.related = related
         return result
-    outcome = Outcome.PASS if verdict.tri is Tri.PASS else Outcome.FAIL
-    message = _message(rule, first, verdict) if outcome is Outcome.FAIL else ""
-    return Result(rule, outcome, rule.severity, message, first, first.position, related, estate_scope=True)
+    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, first, verdict), first, first.position, related,
+                  estate_scope=True)
 
 
 def _region(resource: Resource) -> str:

@@ -7,6 +7,7 @@ files never produce a finding, so most files never pay for the scan.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -32,25 +33,25 @@ class JsonDocument:
     display: str  # the path shown to users (relative to the scan root, `/` separators)
     text: str  # comment-free text with the same offsets as the file
     data: Any
-    _index: dict[PathKey, tuple[int, int]] | None = field(default=None, repr=False)
+    _found: dict[PathKey, Position] = field(default_factory=dict, repr=False)
+    _line_starts: list[int] | None = field(default=None, repr=False)
 
     def position(self, path: PathKey) -> Position:
         """The position of the value at `path` (keys compared case-insensitively); for a missing path, the
         deepest existing ancestor. For an object member this is the line of its key."""
-        index = self._build_index()
         key = tuple(p.lower() if isinstance(p, str) else p for p in path)
-        while key:
-            found = index.get(key)
-            if found is not None:
-                return Position(self.display, *found)
-            key = key[:-1]
-        line, column = index.get((), (1, 1))
-        return Position(self.display, line, column)
+        found = self._found.get(key)
+        if found is None:
+            offsets = locate_offsets(self.text, key)
+            found = self._position_at(offsets[-1])
+            self._found[key] = found
+        return found
 
-    def _build_index(self) -> dict[PathKey, tuple[int, int]]:
-        if self._index is None:
-            self._index = _index_positions(self.text)
-        return self._index
+    def _position_at(self, offset: int) -> Position:
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return Position(self.display, line, offset - self._line_starts[line - 1] + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,71 +136,69 @@ def strip_comments(text: str) -> str:
     return _COMMENT_OR_STRING.sub(blank, text)
 
 
-_TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*")|([{}\[\],:])|(-?[0-9][0-9.eE+\-]*|true|false|null))', re.DOTALL)
+# Finding a value: walk down the path in the text, stepping over every sibling with the C JSON scanner, so a
+# lookup costs about one native parse of what precedes the value, and nothing is indexed in advance.
+_SKIPPER = json.JSONDecoder(strict=False)
+_SPACE = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
-def _index_positions(text: str) -> dict[PathKey, tuple[int, int]]:
-    """Map every value's path (lower-case keys) to its (line, column); object members map to their key."""
-    line_starts = [0]
-    for match in re.finditer("\n", text):
-        line_starts.append(match.end())
+def _key_text(token: str) -> str:
+    if "\\" not in token:
+        return token[1:-1].lower()
+    try:
+        return json.loads(token, strict=False).lower()
+    except json.JSONDecodeError:
+        return token[1:-1].lower()
 
-    import bisect
 
-    def where(offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(line_starts, offset)
-        return line, offset - line_starts[line - 1] + 1
+def locate_offsets(text: str, path: PathKey) -> list[int]:
+    """Offsets of the root and of each step of `path` that exists (object members: their key)."""
+    end = len(text)
 
-    index: dict[PathKey, tuple[int, int]] = {}
-    # stack of [container kind, path, next array index, pending key]
-    stack: list[list[Any]] = []
-    path: PathKey = ()
-    pos = 0
-    pending_key: str | None = None
-    key_offset = 0
-    expecting_key = False
-    length = len(text)
-    while pos < length:
-        match = _TOKEN.match(text, pos)
-        if match is None:
-            break
-        pos = match.end()
-        string, punct, _literal = match.groups()
-        start = match.start(1) if string else match.start(2) if punct else match.start(3)
-        if punct == ":" or punct == ",":
-            if punct == "," and stack and stack[-1][0] == "{":
-                expecting_key = True
-            continue
-        if punct in ("}", "]"):
-            if stack:
-                stack.pop()
-            expecting_key = False
-            continue
-        if string is not None and expecting_key:
-            try:
-                pending_key = json.loads(string, strict=False).lower()
-            except json.JSONDecodeError:
-                pending_key = string.strip('"').lower()
-            key_offset = start
-            expecting_key = False
-            continue
-        # a value starts here: work out its path
-        if stack:
-            top = stack[-1]
-            if top[0] == "{":
-                value_path = (*top[1], pending_key if pending_key is not None else "")
-                index[value_path] = where(key_offset)
+    def space(at: int) -> int:
+        return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+    def char(at: int) -> str:
+        return text[at] if at < end else ""
+
+    pos = space(0)
+    offsets = [pos]
+    try:
+        for step in path:
+            opening = char(pos)
+            if opening == "{" and isinstance(step, str):
+                pos = space(pos + 1)
+                while char(pos) == '"':
+                    match = _STRING.match(text, pos)
+                    if match is None:
+                        return offsets
+                    key_at, key = pos, _key_text(match.group())
+                    pos = space(match.end())
+                    if char(pos) != ":":
+                        return offsets
+                    pos = space(pos + 1)
+                    if key == step:
+                        offsets.append(key_at)
+                        break
+                    pos = space(_SKIPPER.raw_decode(text, pos)[1])
+                    if char(pos) == ",":
+                        pos = space(pos + 1)
+                else:
+                    return offsets
+            elif opening == "[" and isinstance(step, int) and step >= 0:
+                pos = space(pos + 1)
+                for _ in range(step):
+                    if char(pos) in ("]", ""):
+                        return offsets
+                    pos = space(_SKIPPER.raw_decode(text, pos)[1])
+                    if char(pos) == ",":
+                        pos = space(pos + 1)
+                if char(pos) in ("]", ""):
+                    return offsets
+                offsets.append(pos)
             else:
-                value_path = (*top[1], top[2])
-                top[2] += 1
-                index[value_path] = where(start)
-        else:
-            value_path = ()
-            index[value_path] = where(start)
-        if punct == "{":
-            stack.append(["{", value_path, 0])
-            expecting_key = True
-        elif punct == "[":
-            stack.append(["[", value_path, 0])
-    del path
-    return index
+                return offsets
+    except (ValueError, RecursionError):
+        pass  # a value the scanner cannot step over: the deepest place found so far
+    return offsets

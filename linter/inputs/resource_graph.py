@@ -18,7 +18,7 @@ from linter.inputs import LoadContext, Loaded
 from linter.inputs.jsondoc import JsonAnchor, JsonDocument, PathKey
 from linter.inputs.registry import InputFile
 from linter.inputs.sniff import looks_like_resource_graph
-from linter.model import Origin, Position, Resource
+from linter.model import MISSING, Origin, Position, Resource, get_ci
 from linter.results import Diagnostic
 
 # Types Resource Graph does not index: rules that need them are UNKNOWN on a Resource Graph estate, not FAIL.
@@ -90,13 +90,8 @@ def _empty_to_none(value: Any) -> Any:
 
 
 def _field(row: Mapping[str, Any], name: str) -> Any:
-    if name in row:
-        return row[name]
-    folded = name.lower()
-    for key, value in row.items():
-        if isinstance(key, str) and key.lower() == folded:
-            return value
-    return None
+    value = get_ci(row, name)
+    return None if value is MISSING else value
 
 
 def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
