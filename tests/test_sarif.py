@@ -216,6 +216,14 @@ def test_warning_diagnostics_leave_the_run_successful(rules):
     assert invocation["toolExecutionNotifications"][0]["level"] == "warning"
 
 
+def test_notifications_do_not_carry_the_absolute_scan_root(rules, tmp_path):
+    problem = Diagnostic(f"x.json is outside the scanned tree ({tmp_path}); not read", Position("x.json"))
+    text, _ = render(report_of([], rules, diagnostics=[problem], root=tmp_path), True)
+    assert str(tmp_path) not in text
+    (note,) = json.loads(text)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"] == "x.json is outside the scanned tree (%SRCROOT%); not read"
+
+
 def test_error_outcomes_are_notifications_not_results(rules):
     rule = rules["DR202"]
     broken = Result(rule, Outcome.ERROR, rule.severity, "DR202 could not be evaluated: boom", None,

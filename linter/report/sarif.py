@@ -25,7 +25,7 @@ from linter.report.sarif_locations import SRCROOT, physical
 from linter.report.sarif_results import Candidate, announce, candidate, resource_label, to_sarif
 from linter.report.sarif_rules import NOTIFICATION_TEXT, rule_descriptor
 from linter.report.sarif_serialize import Serializer
-from linter.results import SEVERITY_RANK, Diagnostic, Outcome, Result, RunReport
+from linter.results import SEVERITY_RANK, Outcome, RunReport
 from linter.rules import Rule
 from linter.scan import collection_paused
 
@@ -74,11 +74,20 @@ def _all_rules(report: RunReport) -> list[Rule]:
     return [by_id[key] for key in sorted(by_id)]
 
 
-def _diagnostic_notes(diagnostics: list[Diagnostic], notes: _Notes) -> None:
-    for diagnostic in diagnostics:
+def _without_root(text: str, root: Path | None) -> str:
+    """A message with the scan root's absolute path shortened: the log must not depend on where it ran."""
+    if root is None:
+        return text
+    for spelling in {str(root), root.as_posix()}:
+        text = text.replace(spelling, "%SRCROOT%")
+    return text
+
+
+def _diagnostic_notes(report: RunReport, notes: _Notes) -> None:
+    for diagnostic in report.diagnostics:
         where = physical(diagnostic.position) if diagnostic.position is not None else None
-        notes.add(diagnostic.code, "error" if diagnostic.severity == "error" else "warning", diagnostic.message,
-                  where)
+        notes.add(diagnostic.code, "error" if diagnostic.severity == "error" else "warning",
+                  _without_root(diagnostic.message, report.root), where)
 
 
 def _candidates(report: RunReport, show_unknown: bool, rule_ref: dict[str, sarif.ReportingDescriptorReference],
@@ -100,12 +109,13 @@ def _candidates(report: RunReport, show_unknown: bool, rule_ref: dict[str, sarif
     return kept
 
 
-def _error_notes(results: list[Result], rule_ref: dict[str, sarif.ReportingDescriptorReference],
+def _error_notes(report: RunReport, rule_ref: dict[str, sarif.ReportingDescriptorReference],
                  notes: _Notes) -> None:
-    for result in results:
+    for result in report.results:
         if result.outcome is Outcome.ERROR:
             where = physical(result.position) if result.position is not None else None
-            notes.add("evaluation-error", "error", result.message, where, rule_ref[result.rule.id])
+            notes.add("evaluation-error", "error", _without_root(result.message, report.root), where,
+                      rule_ref[result.rule.id])
 
 
 def cap(found: list[Candidate], limit: int = MAX_RESULTS) -> tuple[list[Candidate], int]:
@@ -121,8 +131,8 @@ def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS) -
     rule_index = {rule.id: i for i, rule in enumerate(rules)}
     rule_ref = {rule.id: sarif.ReportingDescriptorReference(id=rule.id, index=i) for i, rule in enumerate(rules)}
     notes = _Notes()
-    _diagnostic_notes(report.diagnostics, notes)
-    _error_notes(report.results, rule_ref, notes)
+    _diagnostic_notes(report, notes)
+    _error_notes(report, rule_ref, notes)
     found, dropped = cap(_candidates(report, show_unknown, rule_ref, notes), limit)
     properties: dict[str, object] = {"posture": report.posture, "resources": report.resource_count}
     if dropped:
