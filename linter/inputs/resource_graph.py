@@ -24,7 +24,8 @@ from linter.results import Diagnostic
 # Types Resource Graph does not index: rules that need them are UNKNOWN on a Resource Graph estate, not FAIL.
 NOT_INDEXED = {
     "microsoft.machinelearningservices/workspaces/connections": "Resource Graph does not index workspace "
-    "connections; run `drlint audit` (which lists them through ARM) or scan the templates",
+    "connections; scan the templates that deploy the hub, or save the hub's connections "
+    "(az rest --url <hub id>/connections?api-version=2024-10-01) beside the export",
     "microsoft.machinelearningservices/workspaces/computes": "Resource Graph does not index workspace computes",
     "microsoft.storage/storageaccounts/blobservices": "Resource Graph does not index blob service settings",
     "microsoft.cognitiveservices/accounts/deployments": "Resource Graph does not index model deployments",
