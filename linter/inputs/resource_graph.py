@@ -172,7 +172,7 @@ class ResourceGraphFrontEnd:
         if _truncated(document.data):
             loaded.diagnostics.append(Diagnostic(
                 "these results are one page of a larger result (a skip token is present); "
-                "export every page (az graph query --first 1000 --skip-token ...) or run `drlint audit`",
+                "export every page (az graph query --first 1000 --skip-token <token>) and scan them together",
                 document.position(()), severity="warning"))
         return resources
 
