@@ -14,6 +14,12 @@ from linter.results import SEVERITY_RANK, Outcome, RunReport
 EXIT_OK, EXIT_FINDINGS, EXIT_ERRORS = 0, 1, 2
 
 
+class InputError(click.ClickException):
+    """A problem with what the user asked for (a file that cannot be written, a rule that does not exist)."""
+
+    exit_code = EXIT_ERRORS
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
@@ -110,7 +116,7 @@ def _emit(report: RunReport, output_format: str, output: Path | None, show_unkno
         with output.open("w", encoding="utf-8", newline="\n") as handle:
             write(report, handle, show_unknown, bool(color) and output_format == "text")
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
     if output_format != "text":
         from linter.report.text import summary_line
 
@@ -169,7 +175,7 @@ def rules_show(rule_id: str, rule_paths: tuple[Path, ...]) -> None:
             click.echo(render_markdown(rule))
             return
     known = ", ".join(sorted(r.id for r in loaded))
-    raise click.ClickException(f"no rule {rule_id}; known rules: {known}")
+    raise InputError(f"no rule {rule_id}; known rules: {known}")
 
 
 @rules.command("validate")

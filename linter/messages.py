@@ -37,7 +37,9 @@ def render(template: str, context: Mapping[str, Any]) -> str:
     def replace(match: re.Match[str]) -> str:
         name, rest = match.group(1), match.group(2)
         if name not in context:
-            return match.group(0)
+            # Names are checked when the rule is loaded: an absent one is a fact this outcome did not produce
+            # (no resource was followed, no comparison was made).
+            return show(MISSING)
         value = context[name]
         if rest:
             root = value.fields() if isinstance(value, Resource) else value
@@ -50,5 +52,14 @@ def render(template: str, context: Mapping[str, Any]) -> str:
     return _PLACEHOLDER.sub(replace, template)
 
 
+FACT_NAMES = ("resource", "ref", "actual", "expected", "count", "distinct", "values", "param")
+
+
 def placeholders(template: str) -> list[str]:
     return [m.group(1) for m in _PLACEHOLDER.finditer(template)]
+
+
+def unknown_placeholders(template: str, extra_names: set[str]) -> list[str]:
+    """Placeholders a message may not use: neither a fact name nor an aggregate's `as:` name."""
+    allowed = set(FACT_NAMES) | extra_names
+    return [name for name in placeholders(template) if name not in allowed]

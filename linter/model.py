@@ -124,7 +124,8 @@ class _Missing:
 MISSING = _Missing()
 
 
-def _lower_keys_get(mapping: Mapping[str, Any], key: str) -> Any:
+def get_ci(mapping: Mapping[str, Any], key: str) -> Any:
+    """A member by name, compared case-insensitively as Azure does; MISSING when absent."""
     if key in mapping:
         return mapping[key]
     folded = key.lower()
@@ -222,7 +223,7 @@ class Resource:
 
     def get(self, key: str) -> Any:
         """A top-level field by case-insensitive name; absent fields return `MISSING`."""
-        value = _lower_keys_get(self.fields(), key)
+        value = get_ci(self.fields(), key)
         return MISSING if value is None else value
 
     @property

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from linter.model import MISSING, Unknown
+from linter.model import MISSING, Unknown, get_ci
 
 WILDCARD = "*"
 Step = str | int  # a str is a field name (or WILDCARD for every element/value); an int is an array index
@@ -95,16 +95,6 @@ def _steps_from_jsonpath(text: str) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def _field(mapping: Mapping[str, Any], name: str) -> Any:
-    if name in mapping:
-        return mapping[name]
-    folded = name.lower()
-    for key, value in mapping.items():
-        if isinstance(key, str) and key.lower() == folded:
-            return value
-    return MISSING
-
-
 def resolve(root: Any, path: FieldPath) -> Any:
     """The value at `path`: MISSING when absent, Unknown when an Unknown lies on the way.
 
@@ -129,7 +119,7 @@ def resolve(root: Any, path: FieldPath) -> Any:
                 elif not fanned:
                     return MISSING
             elif isinstance(value, Mapping):
-                found = _field(value, step)
+                found = get_ci(value, step)
                 if found is MISSING or found is None:
                     if not fanned:
                         return MISSING

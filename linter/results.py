@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linter.model import Position, Resource
@@ -77,3 +78,4 @@ class RunReport:
     seconds: float
     posture: str
     category: str = "drlint/"  # which kind of analysis, e.g. drlint/templates/ or drlint/resource-graph/
+    root: Path | None = None  # the scan root: positions are relative to it (SARIF re-reads template lines)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
+from linter.messages import unknown_placeholders
 from linter.model import Position
 from linter.results import SEVERITIES, Diagnostic
 from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
@@ -200,6 +201,12 @@ def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
         condition = compile_condition(data.get("condition"), ("condition",))
     except ConditionError as exc:
         raise _error(f"{'.'.join(str(p) for p in exc.path)}: {exc}", exc.path, document) from None
+    stray = unknown_placeholders(data["message"] if isinstance(data.get("message"), str) else "",
+                                 _aggregate_names(data.get("condition")))
+    if stray:
+        raise _error(f"message placeholder {{{stray[0]}}} names nothing; use {{resource.<path>}}, {{ref.<path>}}, "
+                     "{actual}, {expected}, {count}, {distinct}, {values}, {param.<name>} or an aggregate's `as`",
+                     ("message",), document)
     if scope == "resource" and _uses_rule_selection(data.get("condition")):
         raise _error("an `aggregate` without `select` measures the rule's selection: it needs `scope: estate`",
                      ("condition",), document)
@@ -220,6 +227,21 @@ def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
         builtin=builtin,
         position=document.position(("id",)),
     )
+
+
+def _aggregate_names(raw: Any) -> set[str]:
+    """The `as:` names of the aggregates in a condition (messages may use their facts)."""
+    names: set[str] = set()
+    if isinstance(raw, Mapping):
+        aggregate = raw.get("aggregate")
+        if isinstance(aggregate, Mapping) and isinstance(aggregate.get("as"), str):
+            names.add(aggregate["as"])
+        for value in raw.values():
+            names |= _aggregate_names(value)
+    elif isinstance(raw, list):
+        for value in raw:
+            names |= _aggregate_names(value)
+    return names
 
 
 def _uses_rule_selection(raw: Any) -> bool:

@@ -248,4 +248,5 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
         seconds=time.perf_counter() - started,
         posture=posture,
         category=category_of(groups),
+        root=root,
     )

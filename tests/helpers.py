@@ -13,8 +13,10 @@ SUB = "/subscriptions/s/resourceGroups/rg/providers"
 
 def make(type_: str, name: str, location: Any = "eastus2", origin: Origin = ORIGIN, line: int = 1,
          **fields: Any) -> Resource:
-    resource_id = fields.pop("id", None) or f"{SUB}/{type_.split('/')[0]}/" + "/".join(
-        f"{t}/{n}" for t, n in zip(type_.split("/")[1:], name.split("/"), strict=True))
+    resource_id = fields.pop("id", None)
+    if resource_id is None:
+        resource_id = f"{SUB}/{type_.split('/')[0]}/" + "/".join(
+            f"{t}/{n}" for t, n in zip(type_.split("/")[1:], name.split("/"), strict=True))
     return Resource(id=resource_id, type=type_, name=name, origin=origin,
                     anchor=FixedAnchor(Position(origin.file, line, 1)), location=location, **fields)
 

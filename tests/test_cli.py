@@ -157,7 +157,7 @@ def test_rules_list_show_validate(tmp_path):
     assert ids == sorted(ids) and {"DR101", "DR201", "DR402"} <= set(ids)
     shown = drlint("rules", "show", "dr201")
     assert shown.returncode == 0 and "## How to fix" in shown.stdout and "```bicep" in shown.stdout
-    assert drlint("rules", "show", "DR999").returncode != 0
+    assert drlint("rules", "show", "DR999").returncode == 2
     (tmp_path / "bad.yaml").write_text("id: ACME1\nname: x\ntitle: t\nseverity: high\n")
     validated = drlint("rules", "validate", tmp_path)
     assert validated.returncode == 2 and "bad.yaml:4:" in validated.stderr
@@ -178,3 +178,8 @@ def test_installed_command_finds_the_shipped_pack_from_any_folder(tmp_path):
                          cwd=tmp_path, timeout=60)
     assert run.returncode == 0, run.stderr
     assert {"DR101", "DR201", "DR402"} <= {r["id"] for r in json.loads(run.stdout)}
+
+
+def test_unwritable_output_is_exit_2(tmp_path):
+    run = drlint("scan", DR201_PASS, "--output", tmp_path / "no" / "such" / "dir" / "out.json")
+    assert run.returncode == 2 and "cannot write" in run.stderr and "Traceback" not in run.stderr

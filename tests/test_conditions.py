@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from linter.conditions import Bounds, ConditionError, Tri, compile_condition
-from linter.model import Estate, Origin
+from linter.model import Estate, Origin, Unknown
 
 from helpers import U, evaluate, make, verdict
 
@@ -210,3 +210,15 @@ def test_invalid_conditions_are_rejected_with_a_path(bad):
     with pytest.raises(ConditionError) as info:
         compile_condition(bad, ("condition",))
     assert info.value.path[0] == "condition"
+
+
+def test_a_child_whose_name_is_unknown_may_belong_to_the_parent():
+    registry = make("Microsoft.ContainerRegistry/registries", "cr", "eastus2")
+    replica = make("Microsoft.ContainerRegistry/registries/replications", "cr/x", Unknown("replica from a param"),
+                   id=Unknown("name from a parameter"))
+    other_origin = make("Microsoft.ContainerRegistry/registries/replications", "cr/y", "westus",
+                        origin=Origin("arm", "other.json"), id=Unknown("name from a parameter"))
+    condition = {"aggregate": {"select": {"type": "Microsoft.ContainerRegistry/registries/replications",
+                                          "relation": "children"}}, "greaterOrEquals": 1}
+    assert evaluate(condition, registry, Estate([registry, replica])) is N
+    assert evaluate(condition, registry, Estate([registry, other_origin])) is F

@@ -125,3 +125,9 @@ def test_generated_rule_docs_are_up_to_date(repo):
         page = repo / "docs" / "rules" / name
         assert page.exists() and page.read_text(encoding="utf-8") == text, (
             f"docs/rules/{name} is stale: run python scripts/gen_rule_docs.py")
+
+
+def test_message_placeholders_must_name_facts(tmp_path):
+    path = write(tmp_path, GOOD.replace('message: "{resource.name} uses {actual}"', 'message: "{resource.name} {sku}"'))
+    _, problems = load_rules([path], builtin=False, validate_schema=True)
+    assert problems and problems[0].position.line == 10 and "sku" in problems[0].message

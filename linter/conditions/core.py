@@ -72,8 +72,12 @@ class Condition:
 
 
 @dataclass(slots=True)
-class AllOf(Condition):
+class Combination(Condition):
+    """allOf / anyOf: the first part with the `decisive` outcome decides (FAIL for allOf, PASS for anyOf);
+    otherwise any UNKNOWN part makes the whole UNKNOWN; otherwise the other outcome."""
+
     parts: list[Condition]
+    decisive: Tri
 
     def evaluate(self, scope: Scope) -> Verdict:
         unknown: Verdict | None = None
@@ -82,7 +86,7 @@ class AllOf(Condition):
         for part in self.parts:
             verdict = part.evaluate(scope)
             merge_facts(facts, verdict.facts)
-            if verdict.tri is Tri.FAIL:
+            if verdict.tri is self.decisive:
                 verdict.facts = {**facts, **verdict.facts}
                 return verdict
             if verdict.tri is Tri.UNKNOWN and unknown is None:
@@ -90,29 +94,15 @@ class AllOf(Condition):
             evidence.extend(verdict.evidence)
         if unknown is not None:
             return Verdict(Tri.UNKNOWN, unknown.reason, unknown.evidence, facts)
-        return Verdict(Tri.PASS, None, evidence, facts)
+        return Verdict(Tri.PASS if self.decisive is Tri.FAIL else Tri.FAIL, None, evidence, facts)
 
 
-@dataclass(slots=True)
-class AnyOf(Condition):
-    parts: list[Condition]
+def AllOf(parts: list[Condition]) -> Combination:
+    return Combination(parts, Tri.FAIL)
 
-    def evaluate(self, scope: Scope) -> Verdict:
-        unknown: Verdict | None = None
-        facts: dict[str, Any] = {}
-        evidence: list[Evidence] = []
-        for part in self.parts:
-            verdict = part.evaluate(scope)
-            merge_facts(facts, verdict.facts)
-            if verdict.tri is Tri.PASS:
-                verdict.facts = {**facts, **verdict.facts}
-                return verdict
-            if verdict.tri is Tri.UNKNOWN and unknown is None:
-                unknown = verdict
-            evidence.extend(verdict.evidence)
-        if unknown is not None:
-            return Verdict(Tri.UNKNOWN, unknown.reason, unknown.evidence, facts)
-        return Verdict(Tri.FAIL, None, evidence, facts)
+
+def AnyOf(parts: list[Condition]) -> Combination:
+    return Combination(parts, Tri.PASS)
 
 
 @dataclass(slots=True)

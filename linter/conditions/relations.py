@@ -54,24 +54,31 @@ class Selection:
     where: Condition | None
     relation: str | None  # None: the whole estate; "children": children of the current resource
 
-    def candidates(self, scope: Scope) -> list[Resource]:
+    def candidates(self, scope: Scope) -> list[tuple[Resource, str | None]]:
+        """Resources to consider, each with a reason to doubt it belongs (None: it certainly does)."""
         if self.relation == "children":
             if scope.resource is None:
                 return []
+            parent = scope.resource
             wanted = {t.lower() for t in self.types}
-            return [r for r in scope.estate.children(scope.resource) if r.type_key in wanted]
-        found: list[Resource] = []
-        for resource_type in self.types:
-            found.extend(scope.estate.of_type(resource_type))
-        return found
+            found: list[tuple[Resource, str | None]] = [
+                (r, None) for r in scope.estate.children(parent) if r.type_key in wanted]
+            # A child whose name is not known (so neither is its parent) may be one of these: never a silent 0.
+            for resource_type in wanted:
+                for orphan in scope.estate.of_type(resource_type):
+                    if orphan.parent_id is None and orphan.id_key is None and orphan.origin == parent.origin:
+                        found.append((orphan, _orphan_doubt(orphan, parent)))
+            return found
+        return [(r, None) for resource_type in self.types for r in scope.estate.of_type(resource_type)]
 
     def select(self, scope: Scope) -> tuple[list[tuple[Resource, bool]], str | None]:
         """Members with whether each is certainly selected (False: the `where` or its deployment is
-        UNKNOWN), and the first reason for doubt."""
+        UNKNOWN, or it may not belong to the current resource), and the first reason for doubt."""
         members: list[tuple[Resource, bool]] = []
         reason: str | None = None
-        for resource in self.candidates(scope):
-            certain = True
+        for resource, doubt in self.candidates(scope):
+            certain = doubt is None
+            reason = reason or doubt
             if self.where is not None:
                 verdict = self.where.evaluate(scope.enter(resource))
                 if verdict.tri is Tri.FAIL:
@@ -92,6 +99,12 @@ class Selection:
             if reason:
                 return reason
         return None
+
+
+def _orphan_doubt(orphan: Resource, parent: Resource) -> str:
+    why = f" ({orphan.name.reason})" if isinstance(orphan.name, Unknown) else ""
+    return (f"the name of a {orphan.type.rsplit('/', 1)[-1]} is not known{why}, so whether it belongs to "
+            f"{parent.display_name} is not known")
 
 
 @dataclass(slots=True)

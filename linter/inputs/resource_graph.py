@@ -18,13 +18,14 @@ from linter.inputs import LoadContext, Loaded
 from linter.inputs.jsondoc import JsonAnchor, JsonDocument, PathKey
 from linter.inputs.registry import InputFile
 from linter.inputs.sniff import looks_like_resource_graph
-from linter.model import Origin, Position, Resource
+from linter.model import MISSING, Origin, Position, Resource, get_ci
 from linter.results import Diagnostic
 
 # Types Resource Graph does not index: rules that need them are UNKNOWN on a Resource Graph estate, not FAIL.
 NOT_INDEXED = {
     "microsoft.machinelearningservices/workspaces/connections": "Resource Graph does not index workspace "
-    "connections; run `drlint audit` (which lists them through ARM) or scan the templates",
+    "connections; scan the templates that deploy the hub, or save the hub's connections "
+    "(az rest --url <hub id>/connections?api-version=2024-10-01) beside the export",
     "microsoft.machinelearningservices/workspaces/computes": "Resource Graph does not index workspace computes",
     "microsoft.storage/storageaccounts/blobservices": "Resource Graph does not index blob service settings",
     "microsoft.cognitiveservices/accounts/deployments": "Resource Graph does not index model deployments",
@@ -90,13 +91,8 @@ def _empty_to_none(value: Any) -> Any:
 
 
 def _field(row: Mapping[str, Any], name: str) -> Any:
-    if name in row:
-        return row[name]
-    folded = name.lower()
-    for key, value in row.items():
-        if isinstance(key, str) and key.lower() == folded:
-            return value
-    return None
+    value = get_ci(row, name)
+    return None if value is MISSING else value
 
 
 def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
@@ -176,7 +172,7 @@ class ResourceGraphFrontEnd:
         if _truncated(document.data):
             loaded.diagnostics.append(Diagnostic(
                 "these results are one page of a larger result (a skip token is present); "
-                "export every page (az graph query --first 1000 --skip-token ...) or run `drlint audit`",
+                "export every page (az graph query --first 1000 --skip-token <token>) and scan them together",
                 document.position(()), severity="warning"))
         return resources
 

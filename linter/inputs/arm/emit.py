@@ -30,6 +30,8 @@ def _resource(instance: Instance, fields: dict[str, Any], origin: Origin) -> Res
     conditional = instance.condition if isinstance(instance.condition, Unknown) else run.conditional
     scope_id = instance.scope_id
     parent_id = scope_id if isinstance(scope_id, str) and "/providers/" in scope_id.lower() else None
+    if parent_id is None and isinstance(instance.parent_id, str):
+        parent_id = instance.parent_id
     return Resource(
         id=instance.id, type=instance.type, name=instance.name, origin=origin,
         anchor=JsonAnchor(run.document, instance.decl.path),

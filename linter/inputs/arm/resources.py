@@ -76,6 +76,7 @@ def _instance(run: TemplateRun, decl: Decl, env: Env, parent: Instance | None, i
     return Instance(
         decl=decl, env=env, type=resource_type, name=name, id=resource_id, condition=condition,
         existing=raw.get("existing") is True, scope_id=scope_id, copy_index=index, run=run,
+        parent_id=parent.id if parent is not None and scope_id is None else None,
     )
 
 

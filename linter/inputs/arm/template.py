@@ -59,6 +59,9 @@ class Instance:
     nested: TemplateRun | None = None
     context: DeploymentContext | None = None
     busy: bool = False
+    # The parent's id for a child nested in its parent's `resources`: known even when the child's own name
+    # (and so its id) is not, so rules can still find it among the parent's children.
+    parent_id: str | Unknown | None = None
 
 
 @dataclass(slots=True)

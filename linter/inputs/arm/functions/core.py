@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from linter.model import MISSING, Unknown
+from linter.model import MISSING, Unknown, get_ci
 
 
 class EvalError(ValueError):
@@ -42,17 +42,6 @@ def register(
         return call
 
     return decorate
-
-
-def get_ci(mapping: Mapping[str, Any], key: str) -> Any:
-    """Member lookup as ARM does it: case-insensitive; MISSING when absent."""
-    if key in mapping:
-        return mapping[key]
-    folded = key.lower()
-    for k, v in mapping.items():
-        if k.lower() == folded:
-            return v
-    return MISSING
 
 
 def find_unknown(value: Any, depth: int = 0) -> Unknown | None:
