@@ -92,7 +92,8 @@ class Origin:
     """The input a resource came from: one Resource Graph file, or one deployment of a template.
 
     `unobservable` maps lower-case resource types this input cannot see to the reason (Resource Graph does
-    not index `workspaces/connections`, for example), so rules needing them yield UNKNOWN instead of FAIL.
+    not index `workspaces/connections`, for example), so rules needing them yield UNKNOWN instead of FAIL;
+    the key `*` stands for every type.
     """
 
     kind: str  # "resource-graph", "arm", "bicep", "live"
@@ -101,7 +102,8 @@ class Origin:
     unobservable: Mapping[str, str] = field(default_factory=dict)
 
     def unobserved_reason(self, resource_type: str) -> str | None:
-        return self.unobservable.get(resource_type.lower())
+        # "*": any type may be missing (a Bicep registry module that was not fetched may deploy anything)
+        return self.unobservable.get(resource_type.lower()) or self.unobservable.get("*")
 
 
 class _Missing:

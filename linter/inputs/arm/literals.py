@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.inputs.arm.expressions import Call, ExpressionError, Index, Lit, Member, Node, parse_template_string
+from linter.model import Unknown
 
 # Functions whose value depends on where or when the template is deployed, or on other resources.
 _CONTEXTUAL = frozenset({
@@ -20,7 +21,7 @@ _CONTEXTUAL = frozenset({
 
 
 def is_literal(raw: Any, run: Any, depth: int = 0) -> bool:
-    if depth > 20:
+    if depth > 20 or isinstance(raw, Unknown):  # an Unknown in a template (Bicep's unknowables) is not literal
         return False
     if isinstance(raw, dict):
         return all(is_literal(v, run, depth + 1) for v in raw.values())

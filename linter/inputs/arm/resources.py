@@ -154,8 +154,8 @@ def reference_value(instance: Instance, full: bool) -> Any:
     if instance.existing:
         reason = Unknown(f"'{shown}' is an existing resource: its properties are not in the template")
         if full:
-            return {"id": instance.id, "name": instance.name, "type": instance.type, "properties": reason,
-                    "location": reason}
+            return {"id": instance.id, "name": instance.name, "type": instance.type,
+                    **dict.fromkeys(("properties", *BODY_FIELDS), reason)}
         return reason
     fields = body(instance)
     if instance.type.lower() == DEPLOYMENTS:

@@ -121,5 +121,7 @@ def _included(templates: list[ParsedFile]) -> set[Path]:
         for statement in template.tree.statements:
             source = statement.path if isinstance(statement, A.Module) else None
             if isinstance(source, A.StringLit) and not is_external(source.value):
-                found.add((template.path.parent / source.value).resolve())
+                target = (template.path.parent / source.value).resolve()
+                if target != template.path:  # a file naming itself is still a deployment (and reported)
+                    found.add(target)
     return found
