@@ -352,6 +352,8 @@ class FileTranspiler(ExpressionTranslator):
             self.record(child, prop)
             if prop.key == "location":
                 self.map.record_text(child, self.source_text(prop.value))
+                # DR113 reads `template.location.*`: a finding about it points at the location line
+                self.record((*path, "template", "location"), prop)
             out[prop.key] = self.value(prop.value, scope, child)
         return out
 
