@@ -132,3 +132,24 @@ def test_module_scope_targets_another_resource_group(tmp_path):
     kv = one(loaded)
     assert kv.id == "/subscriptions/sub-1/resourceGroups/rg-shared/providers/Microsoft.KeyVault/vaults/kv-shared"
     assert kv.extra["resourceGroup"] == "rg-shared"
+
+
+def test_module_scope_from_a_variable_holding_a_conditional_scope(tmp_path):
+    loaded = load(tmp_path, {"modules/vault.bicep": VAULT, "main.bicep": """
+        param otherGroup string = 'rg-acr'
+        var target = empty(otherGroup) ? resourceGroup() : resourceGroup(otherGroup)
+        module vault 'modules/vault.bicep' = {
+          name: 'v'
+          scope: target
+          params: { name: 'kv-target' }
+        }
+        module here 'modules/vault.bicep' = {
+          name: 'h'
+          scope: resourceGroup()
+          params: { name: 'kv-here' }
+        }
+        """}, deployments=[{"template": "main.bicep", "resourceGroup": "rg-main", "subscription": "s"}])
+    names = by_name(loaded)
+    assert names["kv-target"].extra["resourceGroup"] == "rg-acr"
+    assert names["kv-here"].extra["resourceGroup"] == "rg-main"
+    assert "not understood" not in messages(loaded)

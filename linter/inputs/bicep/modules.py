@@ -140,34 +140,62 @@ def _parameters(t: FileTranspiler, module: ModuleSym, scope: dict[str, str], pat
 
 
 def _scope_fields(t: FileTranspiler, module: ModuleSym, out: dict[str, Any], local: dict[str, str]) -> None:
+    from linter.inputs.bicep.transpile import to_json
+
     written = module.body.get("scope") if module.body is not None else None
     if written is None:
         return
-    if isinstance(written, A.Call) and (written.base is None or written.namespace == "az"):
-        kind = written.name.lower()
-        args = [t.value(a, local) for a in written.args]
-        if kind == "resourcegroup" and args:
-            out["resourceGroup"] = args[-1]
-            if len(args) == 2:
-                out["subscriptionId"] = args[0]
-            return
-        if kind == "subscription":
-            if args:
-                out["subscriptionId"] = args[0]
-            return
-        if kind == "managementgroup" and written.args:
-            out["scope"] = wrap(call("format", quote("Microsoft.Management/managementGroups/{0}"),
-                                     t.expr(written.args[0], local)))
-            return
-        if kind == "tenant":
-            out["scope"] = "/"
-            return
-    if isinstance(written, A.Identifier):
-        resource = t.symbols.resources.get(written.name)
-        if resource is not None and resource.full_type.lower() == "microsoft.resources/resourcegroups":
-            from linter.inputs.bicep.transpile import to_json
+    fields = _scope_of(t, written, local, 0)
+    if fields is None:
+        t.ws.report(f"module '{module.symbol}': this scope is not understood; the module is evaluated in its "
+                    "parent's scope", Position(t.parsed.display, written.line, written.col))
+        return
+    out.update({key: to_json(text) for key, text in fields.items()})
 
-            out["resourceGroup"] = to_json(t.resource_name(resource, None))
-            return
-    t.ws.report(f"module '{module.symbol}': this scope is not understood; the module is evaluated in its "
-                "parent's scope", Position(t.parsed.display, written.line, written.col))
+
+# what a deployment's field is when its scope does not set it: the parent's own
+_CURRENT = {"resourceGroup": "resourceGroup().name", "subscriptionId": "subscription().subscriptionId"}
+
+
+def _scope_of(t: FileTranspiler, node: A.Expr, local: dict[str, str], depth: int) -> dict[str, str] | None:
+    """The deployment fields (`resourceGroup`, `subscriptionId`, `scope`) a module scope expression sets, as
+    expression text; None when it is not a scope drlint understands."""
+    if depth > 10:
+        return None
+    if isinstance(node, A.Call) and (node.base is None or node.namespace == "az"):
+        kind = node.name.lower()
+        args = [t.expr(a, local) for a in node.args]
+        if kind == "resourcegroup":
+            fields = {"resourceGroup": args[-1]} if args else {}
+            if len(args) == 2:
+                fields["subscriptionId"] = args[0]
+            return fields
+        if kind == "subscription":
+            return {"subscriptionId": args[0]} if args else {}
+        if kind == "managementgroup":
+            if not args:
+                return {}
+            return {"scope": call("format", quote("Microsoft.Management/managementGroups/{0}"), args[0])}
+        if kind == "tenant":
+            return {"scope": quote("/")}
+        return None
+    if isinstance(node, A.Ternary):
+        then, otherwise = _scope_of(t, node.then, local, depth + 1), _scope_of(t, node.otherwise, local, depth + 1)
+        if then is None or otherwise is None or "scope" in then or "scope" in otherwise:
+            return None
+        condition = t.expr(node.condition, local)
+        return {key: call("if", condition, then.get(key, _CURRENT[key]), otherwise.get(key, _CURRENT[key]))
+                for key in {*then, *otherwise}}
+    if isinstance(node, A.Identifier) and node.name not in local:
+        variable = t.symbols.vars.get(node.name)
+        if variable is not None:
+            return _scope_of(t, variable.value, {}, depth + 1)
+        resource = t.symbols.resources.get(node.name)
+        if resource is not None:
+            kind = resource.full_type.lower()
+            name = t.name_segments(resource, None)[-1]
+            if kind == "microsoft.resources/resourcegroups":
+                return {"resourceGroup": name}
+            if kind == "microsoft.management/managementgroups":
+                return {"scope": call("format", quote("Microsoft.Management/managementGroups/{0}"), name)}
+    return None

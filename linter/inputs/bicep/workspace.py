@@ -31,7 +31,7 @@ class Workspace:
     def __init__(self, ctx: LoadContext) -> None:
         self.ctx = ctx
         self.diagnostics: list[Diagnostic] = []
-        self._parsed: dict[Path, ParsedFile | None] = {}
+        self._parsed: dict[Path, ParsedFile | str] = {}  # the parsed file, or why it cannot be read
         self._reported: set[Path] = set()
         self.cache: dict[object, object] = {}  # transpiled templates, by file and role
 
@@ -57,11 +57,10 @@ class Workspace:
         """The parsed file (syntax problems reported once, as diagnostics), or why it cannot be read."""
         resolved = path.resolve()
         if resolved in self._parsed:
-            found = self._parsed[resolved]
-            return found if found is not None else f"{self.display(resolved)} cannot be read"
+            return self._parsed[resolved]
         data = self.read_bytes(resolved, MAX_SOURCE_CHARS * 4)
         if isinstance(data, str):
-            self._parsed[resolved] = None
+            self._parsed[resolved] = data
             return data
         display = self.display(resolved)
         params = resolved.name.lower().endswith(".bicepparam")
