@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.inputs.arm.evaluator import Env, copy_count, resolve
-from linter.inputs.arm.functions.core import type_name
+from linter.inputs.arm.functions.core import EvalError, type_name
 from linter.inputs.arm.template import DEPLOYMENTS, Decl, Instance, TemplateRun, evaluate_field
 from linter.model import Unknown
 
@@ -72,7 +72,10 @@ def _instance(run: TemplateRun, decl: Decl, env: Env, parent: Instance | None, i
             subscription=evaluate_field(raw.get("subscriptionId"), env) if "subscriptionId" in raw else None,
             resource_group=evaluate_field(raw.get("resourceGroup"), env) if "resourceGroup" in raw else None,
         )
-    resource_id = context.id_for(resource_type, name, scope_id)
+    try:
+        resource_id = context.id_for(resource_type, name, scope_id)
+    except EvalError as exc:  # a malformed type or name costs this resource its id, not the template its run
+        resource_id = Unknown(f"the resource id cannot be formed: {exc}")
     return Instance(
         decl=decl, env=env, type=resource_type, name=name, id=resource_id, condition=condition,
         existing=raw.get("existing") is True, scope_id=scope_id, copy_index=index, run=run,
