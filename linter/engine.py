@@ -90,7 +90,9 @@ def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:
     if not members:
         return [Result(rule, Outcome.NOT_APPLICABLE, rule.severity, f"{rule.id}: nothing selected", None, None)]
     if rule.scope == "estate":
-        return [_evaluate_estate(rule, estate, members, doubt)]
+        # e.g. a Bicep registry module that was not fetched may deploy more of the selected resources
+        unobserved = rule.select.unobserved_reason(base)
+        return [_evaluate_estate(rule, estate, members, doubt, unobserved)]
     return [_evaluate_resource(rule, estate, resource) for resource, _ in members]
 
 
@@ -111,8 +113,10 @@ def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result
                   _related(resource, verdict.evidence))
 
 
-def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, bool]], doubt: str | None) -> Result:
-    scope = Scope(estate, None, None, rule.parameters, selection=members, selection_reason=doubt)
+def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, bool]], doubt: str | None,
+                     unobserved: str | None = None) -> Result:
+    scope = Scope(estate, None, None, rule.parameters, selection=members, selection_reason=doubt,
+                  selection_unobserved=unobserved)
     verdict = rule.condition.evaluate(scope)
     # Members are in input order (file by file, row by row), so the first is where the finding is shown.
     shown = [r for r, _ in members]

@@ -58,6 +58,7 @@ class Scope:
     outer: Scope | None = None
     selection: Sequence[tuple[Resource, bool]] | None = None
     selection_reason: str | None = None  # why some of `selection` are only possibly selected
+    selection_unobserved: str | None = None  # why the estate may hold more of the selected types than it shows
 
     def enter(self, resource: Resource) -> Scope:
         return Scope(self.estate, resource, resource.fields(), self.params, self.subject, self, None)

@@ -123,7 +123,7 @@ class Aggregate(Condition):
         if self.selection is None:
             members = list(scope.selection or [])
             reason = scope.selection_reason
-            unobserved = None
+            unobserved = scope.selection_unobserved
         else:
             members, reason = self.selection.select(scope)
             unobserved = self.selection.unobserved_reason(scope)

@@ -124,3 +124,15 @@ def test_rules_are_unknown_not_failed_when_a_registry_module_provides_the_value(
         }
         """})
     assert outcomes(tmp_path, "DR201") == {"hub": "unknown"}
+
+
+def test_estate_rules_are_unknown_when_a_registry_module_may_deploy_more(tmp_path):
+    write(tmp_path, {"main.bicep": """
+        module other 'br/public:avm/res/machine-learning-services/workspace:0.8.1' = { name: 'w' }
+        resource hub 'Microsoft.MachineLearningServices/workspaces@2024-04-01' = {
+          name: 'hub'
+          location: 'eastus'
+          kind: 'Hub'
+        }
+        """})
+    assert outcomes(tmp_path, "DR101") == {None: "unknown"}
