@@ -191,3 +191,30 @@ def test_self_referencing_templates_do_not_recurse_forever(tmp_path):
         "properties": {"mode": "Incremental", "templateLink": {"relativePath": "loop.json"}}}]))
     loaded = load(tmp_path)
     assert isinstance(loaded.resources[0].name, Unknown)
+
+
+def test_allowed_values_of_an_array_constrain_its_elements_even_without_a_declared_array_type(tmp_path):
+    from linter.inputs import LoadContext
+    from linter.inputs.arm import FRONT_END
+    from linter.inputs.jsondoc import parse_json
+    from linter.inputs.registry import InputFile
+
+    template = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"protocols": {"type": "object", "allowedValues": ["Http", "Https"],
+                                     "defaultValue": ["Http", "Https"]},
+                       "bad": {"type": "array", "allowedValues": ["Http"], "defaultValue": ["Ftp"]}},
+        "resources": [{"type": "Microsoft.Cdn/profiles", "apiVersion": "2024-02-01", "name": "p",
+                       "location": "global",
+                       "properties": {"a": "[parameters('protocols')]", "b": "[parameters('bad')]"}}],
+    }
+    import json
+
+    path = tmp_path / "main.json"
+    path.write_text(json.dumps(template))
+    document = parse_json(path.read_bytes(), "main.json")
+    loaded = FRONT_END.load([InputFile(path, "main.json", "arm-template", document)], LoadContext(tmp_path))
+    messages = [d.message for d in loaded.diagnostics]
+    assert not any("protocols" in m for m in messages)
+    assert any("'bad'" in m for m in messages)

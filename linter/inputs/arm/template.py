@@ -152,7 +152,12 @@ class TemplateRun:
         allowed = spec.get("allowedValues")
         if not isinstance(allowed, list) or isinstance(value, Unknown) or value is None:
             return
-        candidates = value if isinstance(value, list) and spec.get("type", "").lower() == "array" else [value]
+        # An array's allowedValues constrain its elements. The declared type may not say "array" (a Bicep
+        # type derived from a resource schema is not known here), so a list checked against scalar options
+        # is checked element by element too.
+        array_like = isinstance(value, list) and (
+            str(spec.get("type", "")).lower() == "array" or not any(isinstance(o, list) for o in allowed))
+        candidates = value if array_like else [value]
         for item in candidates:
             if isinstance(item, Unknown):
                 continue
