@@ -70,7 +70,7 @@ def plan_deployments(
     for template in by_path.values():
         if template.path not in paired and template.path not in linked:
             plans.append(Plan(template.path.stem, template))
-    _make_labels_unique(plans)
+    make_labels_unique(plans)
     return plans
 
 
@@ -136,7 +136,8 @@ def _label_of(parameters: Path, template: Path) -> str:
     return ".".join(parts) or template.stem
 
 
-def _make_labels_unique(plans: list[Plan]) -> None:
+def make_labels_unique(plans: list[Any]) -> None:
+    """Deployments are told apart by label: a clash is resolved by the file that makes the deployment."""
     seen: dict[str, int] = {}
     for plan in plans:
         seen[plan.label.lower()] = seen.get(plan.label.lower(), 0) + 1

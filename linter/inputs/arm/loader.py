@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linter import regions
 from linter.inputs import LoadContext, Loaded
 from linter.inputs.arm.deployments import Plan, SourceFile, parameter_inputs, plan_deployments, read_source
 from linter.inputs.arm.emit import emit
-from linter.inputs.arm.scope import NAME_REASON, DeploymentContext, level_of_schema
+from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.jsondoc import JsonDocument
-from linter.model import Origin, Position, Resource, Unknown
+from linter.model import Origin, Position, Resource
 from linter.results import Diagnostic
 
 PathKey = tuple[str | int, ...]
@@ -107,25 +106,12 @@ def evaluate_plan(plan: Plan, origin: Origin, sink: Sink) -> list[Resource]:
     _check_inputs(plan, inputs, template, sink)
     run = TemplateRun(
         sink=sink, template=template, document=plan.template.document, base=(), file=plan.template.path,
-        context=_context(plan, template), inputs=inputs,
+        context=deployment_context(plan.label, plan.config, template), inputs=inputs,
     )
     sink.runs.append(run)
     resources: list[Resource] = []
     emit(run, origin, resources)
     return resources
-
-
-def _context(plan: Plan, template: dict[str, Any]) -> DeploymentContext:
-    config = plan.config or {}
-    location = config.get("location")
-    return DeploymentContext(
-        label=plan.label,
-        name=str(config["name"]) if config.get("name") else Unknown(NAME_REASON),
-        level=level_of_schema(template.get("$schema")),
-        subscription=config.get("subscription") or None,
-        resource_group=config.get("resourceGroup") or None,
-        location=regions.normalise(location) if isinstance(location, str) and location else None,
-    )
 
 
 def _check_inputs(plan: Plan, inputs: dict[str, Any], template: dict[str, Any], sink: Sink) -> None:

@@ -9,9 +9,11 @@ placeholder would produce a plausible but wrong name, so the hash functions refu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from linter import regions
 from linter.inputs.arm.functions.core import EvalError
 from linter.model import Unknown
 
@@ -208,3 +210,19 @@ def provider_path(resource_type: Any, names: tuple[Any, ...]) -> str:
 
 def _same(a: Any, b: Any) -> bool:
     return isinstance(a, str) and isinstance(b, str) and a.lower() == b.lower()
+
+
+def deployment_context(
+    label: str, config: Mapping[str, Any] | None, template: Mapping[str, Any]
+) -> DeploymentContext:
+    """The context of one deployment of a template: what drlint.yaml configured for it, Unknown otherwise."""
+    config = config or {}
+    location = config.get("location")
+    return DeploymentContext(
+        label=label,
+        name=str(config["name"]) if config.get("name") else Unknown(NAME_REASON),
+        level=level_of_schema(template.get("$schema")),
+        subscription=config.get("subscription") or None,
+        resource_group=config.get("resourceGroup") or None,
+        location=regions.normalise(location) if isinstance(location, str) and location else None,
+    )

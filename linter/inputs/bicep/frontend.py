@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linter import regions
 from linter.inputs import LoadContext, Loaded
 from linter.inputs.arm.deployments import SourceFile, parameter_inputs
 from linter.inputs.arm.emit import emit
 from linter.inputs.arm.loader import Sink
-from linter.inputs.arm.scope import NAME_REASON, DeploymentContext, level_of_schema
+from linter.inputs.arm.scope import DeploymentContext, deployment_context
 from linter.inputs.arm.template import ParameterInput, TemplateRun
 from linter.inputs.bicep.params import parameter_inputs as bicepparam_inputs
 from linter.inputs.bicep.plan import Plan, plan_deployments
@@ -19,7 +18,7 @@ from linter.inputs.bicep.sourcemap import BicepDocument
 from linter.inputs.bicep.transpile import transpile
 from linter.inputs.bicep.workspace import ParsedFile, Workspace
 from linter.inputs.jsondoc import JsonError, read_json
-from linter.model import Origin, Position, Resource, Unknown
+from linter.model import Origin, Position, Resource
 from linter.results import Diagnostic
 
 
@@ -64,7 +63,7 @@ def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Di
         origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label, unobservable=unobservable)
         template = transpiled.template
         document = BicepDocument(plan.template.display, template, transpiled.map)
-        context = _context(plan, template)
+        context = deployment_context(plan.label, plan.config, template)
         inputs = _inputs(plan, ws, context, sink, template)
         run = TemplateRun(sink=sink, template=template, document=document, base=(), file=plan.template.path,
                           context=context, inputs=inputs)
@@ -93,19 +92,6 @@ def _unobservable(external: list[str], problems: bool, display: str) -> dict[str
     if problems:
         return {"*": f"{display} has syntax errors, so some of its declarations were not read"}
     return {}
-
-
-def _context(plan: Plan, template: dict[str, Any]) -> DeploymentContext:
-    config = plan.config or {}
-    location = config.get("location")
-    return DeploymentContext(
-        label=plan.label,
-        name=str(config["name"]) if config.get("name") else Unknown(NAME_REASON),
-        level=level_of_schema(template.get("$schema")),
-        subscription=config.get("subscription") or None,
-        resource_group=config.get("resourceGroup") or None,
-        location=regions.normalise(location) if isinstance(location, str) and location else None,
-    )
 
 
 def _inputs(plan: Plan, ws: Workspace, context: DeploymentContext, sink: Sink,

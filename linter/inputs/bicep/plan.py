@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter.inputs.arm.deployments import make_labels_unique
 from linter.inputs.bicep import ast as A
 from linter.inputs.bicep.imports import is_external
 from linter.inputs.bicep.params import using_path
@@ -67,7 +68,7 @@ def plan_deployments(templates: list[ParsedFile], parameter_files: list[ParsedFi
     for template in by_path.values():
         if template.path not in paired and template.path not in included:
             plans.append(Plan(template.path.stem, template))
-    _make_labels_unique(plans)
+    make_labels_unique(plans)
     return plans
 
 
@@ -102,16 +103,6 @@ def _configured(entry: Mapping[str, Any], index: int, ws: Workspace) -> Plan | N
 
 def _label_of(parameters: Path) -> str:
     return parameters.name.rsplit(".", 1)[0]
-
-
-def _make_labels_unique(plans: list[Plan]) -> None:
-    seen: dict[str, int] = {}
-    for plan in plans:
-        seen[plan.label.lower()] = seen.get(plan.label.lower(), 0) + 1
-    for plan in plans:
-        if seen[plan.label.lower()] > 1 and plan.config is None:
-            source = plan.parameters or plan.template
-            plan.label = source.display.rsplit(".", 1)[0]
 
 
 def _included(templates: list[ParsedFile]) -> set[Path]:
