@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
-from importlib import resources
+
+from linter import PACKAGE_DIR
 
 
 def normalise(name: str) -> str:
@@ -14,7 +15,7 @@ def normalise(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, tuple[str | None, str]]:
-    text = resources.files("linter").joinpath("data/region-pairs.csv").read_text(encoding="utf-8")
+    text = (PACKAGE_DIR / "data" / "region-pairs.csv").read_text(encoding="utf-8")
     table: dict[str, tuple[str | None, str]] = {}
     for row in csv.DictReader(text.splitlines()):
         table[normalise(row["region"])] = (normalise(row["paired_region"]) or None, row["geography"])

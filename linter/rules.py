@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from linter import PACKAGE_DIR
 from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
 from linter.messages import unknown_placeholders
 from linter.model import Position
@@ -73,7 +73,7 @@ class RuleLoadError(Exception):
 
 def builtin_pack_dir() -> Path:
     """The shipped pack: inside the installed package, or `rules/` beside `linter/` in a source checkout."""
-    packaged = Path(str(resources.files("linter"))) / "pack"
+    packaged = PACKAGE_DIR / "pack"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "rules"
@@ -81,7 +81,7 @@ def builtin_pack_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def rule_schema() -> dict[str, Any]:
-    text = resources.files("linter").joinpath("schema/rule.schema.json").read_text(encoding="utf-8")
+    text = (PACKAGE_DIR / "schema" / "rule.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
