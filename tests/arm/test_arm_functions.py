@@ -195,3 +195,31 @@ def test_hashes_of_unknown_or_placeholder_inputs_are_unknown():
     value = evaluate("[guid(resourceId('Microsoft.Storage/storageAccounts', 'st'))]")
     assert isinstance(value, Unknown) and "subscription" in value.reason
     assert isinstance(evaluate("[uniqueString(utcNow())]"), Unknown)
+
+
+def test_and_or_with_several_unknowns_still_decide_on_a_known_part():
+    from linter.inputs.arm.evaluator import Env, evaluate
+    from linter.inputs.arm.expressions import parse_template_string
+    from linter.model import Unknown
+
+    class Run:
+        def parameter(self, name, env):
+            return Unknown(f"parameter {name} has no value")
+
+        def variable(self, name, env):
+            return Unknown(name)
+
+        def user_function(self, name):
+            return None
+
+        def report(self, message):
+            pass
+
+    def value(text):
+        return evaluate(parse_template_string(text), Env(Run()))
+
+    assert value("[and(parameters('a'), parameters('b'), false())]") is False
+    assert value("[or(parameters('a'), parameters('b'), true())]") is True
+    both = value("[and(parameters('a'), parameters('b'))]")
+    assert isinstance(both, Unknown) and "parameter a" in both.reason
+    assert isinstance(value("[equals(createArray(parameters('a'), parameters('b')), createArray(1, 2))]"), Unknown)

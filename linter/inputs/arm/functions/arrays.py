@@ -56,8 +56,8 @@ def contains(env: Any, container: Any, item: Any) -> Any:
             same = deep_equals(element, item)
             if same is True:
                 return True
-            if isinstance(same, Unknown):
-                pending = pending or same
+            if isinstance(same, Unknown) and pending is None:
+                pending = same  # the first reason; never a truth test on Unknown
         return pending if pending is not None else False
     raise EvalError("contains() expects a string, array or object")
 

@@ -134,8 +134,8 @@ def deep_equals(a: Any, b: Any) -> bool | Unknown:
             same = deep_equals(x, y)
             if same is False:
                 return False
-            if isinstance(same, Unknown):
-                pending = pending or same
+            if isinstance(same, Unknown) and pending is None:
+                pending = same  # the first reason; never a truth test on Unknown
         return pending if pending is not None else True
     if isinstance(a, dict) and isinstance(b, dict):
         if len(a) != len(b):
@@ -148,7 +148,7 @@ def deep_equals(a: Any, b: Any) -> bool | Unknown:
             same = deep_equals(x, y)
             if same is False:
                 return False
-            if isinstance(same, Unknown):
-                pending = pending or same
+            if isinstance(same, Unknown) and pending is None:
+                pending = same  # the first reason; never a truth test on Unknown
         return pending if pending is not None else True
     return type(a) is type(b) and a == b

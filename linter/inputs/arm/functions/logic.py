@@ -49,8 +49,8 @@ def and_(env: Any, nodes: tuple[Any, ...]) -> Any:
         value = _truth(env.eval(node), "and")
         if value is False:
             return False
-        if isinstance(value, Unknown):
-            pending = pending or value
+        if isinstance(value, Unknown) and pending is None:
+            pending = value  # the first reason; never a truth test on Unknown
     return pending if pending is not None else True
 
 
@@ -61,8 +61,8 @@ def or_(env: Any, nodes: tuple[Any, ...]) -> Any:
         value = _truth(env.eval(node), "or")
         if value is True:
             return True
-        if isinstance(value, Unknown):
-            pending = pending or value
+        if isinstance(value, Unknown) and pending is None:
+            pending = value  # the first reason; never a truth test on Unknown
     return pending if pending is not None else False
 
 
