@@ -25,6 +25,20 @@ DEPLOYMENTS = "microsoft.resources/deployments"
 _BUSY = object()
 
 
+def _memoised(cache: dict[str, Any], name: str, kind: str, compute: Any) -> Any:
+    """Evaluate a parameter or variable once; one that needs itself to be evaluated is Unknown."""
+    key = name.lower()
+    cached = cache.get(key, MISSING)
+    if cached is _BUSY:
+        return Unknown(f"{kind} '{name}' refers to itself")
+    if cached is not MISSING:
+        return cached
+    cache[key] = _BUSY
+    value = compute(name)
+    cache[key] = value
+    return value
+
+
 @dataclass(slots=True)
 class ParameterInput:
     value: Any
@@ -118,16 +132,7 @@ class TemplateRun:
         owner = self._definitions()
         if owner is not self:
             return owner.parameter(name, env)
-        key = name.lower()
-        cached = self._params.get(key, MISSING)
-        if cached is _BUSY:
-            return Unknown(f"parameter '{name}' refers to itself")
-        if cached is not MISSING:
-            return cached
-        self._params[key] = _BUSY
-        value = self._parameter_value(name)
-        self._params[key] = value
-        return value
+        return _memoised(self._params, name, "parameter", self._parameter_value)
 
     def _parameter_value(self, name: str) -> Any:
         found = self.parameter_spec(name)
@@ -186,16 +191,7 @@ class TemplateRun:
         owner = self._definitions()
         if owner is not self:
             return owner.variable(name, env)
-        key = name.lower()
-        cached = self._vars.get(key, MISSING)
-        if cached is _BUSY:
-            return Unknown(f"variable '{name}' refers to itself")
-        if cached is not MISSING:
-            return cached
-        self._vars[key] = _BUSY
-        value = self._variable_value(name)
-        self._vars[key] = value
-        return value
+        return _memoised(self._vars, name, "variable", self._variable_value)
 
     def _variable_raw(self, name: str) -> Any:
         variables = self._section("variables")
