@@ -261,6 +261,7 @@ class Estate:
         self._by_type: dict[str, list[Resource]] = {}
         self._by_id: dict[str, Resource] = {}
         self._children: dict[str, list[Resource]] = {}
+        self._orphans: dict[str, list[Resource]] = {}
         self.origins: list[Origin] = []
         for resource in resources:
             self.add(resource)
@@ -272,6 +273,8 @@ class Estate:
             self._by_id.setdefault(resource.id_key, resource)
         if isinstance(resource.parent_id, str):
             self._children.setdefault(resource.parent_id.lower(), []).append(resource)
+        elif resource.id_key is None:
+            self._orphans.setdefault(resource.type_key, []).append(resource)
         if resource.origin not in self.origins:
             self.origins.append(resource.origin)
 
@@ -296,6 +299,10 @@ class Estate:
         if parent.id_key is None:
             return []
         return self._children.get(parent.id_key, [])
+
+    def orphans(self, resource_type: str) -> list[Resource]:
+        """Resources of a type whose id, and so whose parent, is not known (a child named from a parameter)."""
+        return self._orphans.get(resource_type.lower(), [])
 
     def unobserved_reason(self, resource_type: str, near: Resource | None = None) -> str | None:
         """Why resources of this type may be missing from the estate (None when absence is meaningful).

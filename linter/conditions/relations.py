@@ -65,8 +65,8 @@ class Selection:
                 (r, None) for r in scope.estate.children(parent) if r.type_key in wanted]
             # A child whose name is not known (so neither is its parent) may be one of these: never a silent 0.
             for resource_type in wanted:
-                for orphan in scope.estate.of_type(resource_type):
-                    if orphan.parent_id is None and orphan.id_key is None and orphan.origin == parent.origin:
+                for orphan in scope.estate.orphans(resource_type):
+                    if orphan.origin == parent.origin:
                         found.append((orphan, _orphan_doubt(orphan, parent)))
             return found
         return [(r, None) for resource_type in self.types for r in scope.estate.of_type(resource_type)]
