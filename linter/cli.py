@@ -192,6 +192,70 @@ def rules_validate(paths: tuple[Path, ...]) -> None:
     sys.exit(EXIT_ERRORS if problems else EXIT_OK)
 
 
+@rules.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--select", multiple=True, metavar="PREFIX",
+              help="Only the cases of rules whose id starts with PREFIX (repeatable or comma-separated).")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the cases that pass.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Take `rulePaths` from this drlint.yaml (when no PATH is given).")
+def rules_test(paths: tuple[Path, ...], select: tuple[str, ...], verbose: bool, config_path: Path | None) -> None:
+    """Run rules against their fixtures and report every disagreement.
+
+    PATHS are rule folders (or rule files). Each folder holds rule files and, anywhere below them (by
+    convention fixtures/<RULE-ID>/<case>/), test cases: a case is a folder with an expect.yaml and the inputs
+    (Resource Graph exports, ARM templates with parameter files, Bicep with .bicepparam, optionally a
+    drlint.yaml), scanned as one estate with only the rule under test:
+
+    \b
+      rule: ACME001
+      posture: hot-warm          # optional; default: the rule's first posture
+      expect:
+        - {resource: hub-eus2, outcome: FAIL, line: 12}
+        - {resource: hub-cus, outcome: PASS}
+        - {outcome: UNKNOWN}     # estate-scope rules name no resource
+
+    Without PATHS: the `rulePaths` of drlint.yaml (searched upwards from here), else the built-in pack with
+    its fixtures (in a source checkout). Rule files are validated against the rule schema first.
+
+    \b
+    Exit codes:
+      0  every case agrees with its expect.yaml
+      1  a result disagrees (each is printed with the resource, expected and actual outcome, and message)
+      2  a rule or case could not be run (bad rule file, bad expect.yaml, unreadable input), with its location
+    """
+    from linter.ruletest import collect_suite, run_suite
+
+    targets = list(paths)
+    if not targets:
+        targets = _configured_rule_paths(config_path)
+    suite = collect_suite(targets)
+    _print_diagnostics(suite.problems)
+    report = run_suite(suite, _split(select))
+    for case in report.cases:
+        for problem in case.broken:
+            click.echo(problem)
+        for disagreement in case.disagreements:
+            click.echo(str(disagreement))
+        if verbose and case.ok:
+            click.echo(f"ok {case.display} ({case.rule})")
+    click.echo(report.summary())
+    sys.exit(report.exit_code())
+
+
+def _configured_rule_paths(config_path: Path | None) -> list[Path]:
+    from linter.config import find_config, load_config
+
+    found = config_path or find_config(Path.cwd())
+    if found is None:
+        return []
+    config, problems = load_config(found, str(found))
+    _print_diagnostics(problems)
+    if problems and any(p.severity == "error" for p in problems):
+        sys.exit(EXIT_ERRORS)
+    return [p for p in config.rule_paths]
+
+
 def _print_diagnostics(problems: list, stream: TextIO | None = None) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 from linter.engine import RuleOverride
 from linter.results import SEVERITIES, Diagnostic
-from linter.rules import POSTURES
+from linter.rules import POSTURES, Rule
 from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
 
 CONFIG_NAMES = ("drlint.yaml", ".drlint.yaml")
@@ -46,6 +46,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     deployments: list[dict[str, Any]] = field(default_factory=list)
+    document: YamlDocument | None = None  # the parsed file, to locate a setting found wrong later
 
     @property
     def root(self) -> Path | None:
@@ -73,6 +74,7 @@ def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
     except YamlError as exc:
         return config, [Diagnostic(str(exc), exc.position, code="config-error")]
     problems: list[Diagnostic] = []
+    config.document = document
 
     def problem(message: str, where: tuple[str | int, ...]) -> None:
         problems.append(Diagnostic(message, document.position(where), code="config-error"))
@@ -178,3 +180,70 @@ def check_rule_overrides(config: Config, known_ids: set[str], document_path: str
         for rule_id in config.rules
         if rule_id.upper() not in known_ids
     ]
+
+
+def check_rule_parameters(config: Config, rules: list[Rule]) -> list[Diagnostic]:
+    """Parameters set in drlint.yaml must be ones the rule declares, of the type of its default.
+
+    A wrong one is a located error naming the valid parameters, and is dropped (the rule runs with its
+    default) so the rest of the run is still checked.
+    """
+    by_id = {r.id.upper(): r for r in rules}
+    problems: list[Diagnostic] = []
+    for rule_id, override in list(config.rules.items()):
+        rule = by_id.get(rule_id.upper())
+        if rule is None or not override.parameters:
+            continue
+        kept = {}
+        for name, value in override.parameters.items():
+            where = ("rules", rule_id, "parameters", name)
+            position = config.document.position(where) if config.document else None
+            if name not in rule.parameters:
+                valid = ", ".join(sorted(rule.parameters)) or "none"
+                problems.append(Diagnostic(
+                    f"{rule.id} has no parameter `{name}`; its parameters: {valid} (see drlint rules show {rule.id})",
+                    position, code="config-error"))
+                continue
+            wrong = parameter_type_problem(value, rule.parameters[name])
+            if wrong:
+                problems.append(Diagnostic(f"parameter `{name}` of {rule.id}: {wrong}", position, code="config-error"))
+                continue
+            kept[name] = value
+        config.rules[rule_id] = RuleOverride(override.severity, kept)
+    return problems
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    return "null"
+
+
+def parameter_type_problem(value: Any, default: Any) -> str | None:
+    """Why `value` cannot replace `default` (None when it can): same kind, and list items of the same kind."""
+    if default is None:
+        return None
+    if _kind(value) != _kind(default):
+        return f"expected {_kind(default)} like the default {_show(default)}, got {_kind(value)}"
+    if isinstance(default, list) and default:
+        kinds = {_kind(item) for item in default}
+        if len(kinds) == 1:
+            (kind,) = kinds
+            odd = next((item for item in value if _kind(item) != kind), None)
+            if odd is not None or any(_kind(item) != kind for item in value):
+                return f"expected a list of {kind[2:] if kind.startswith('a ') else kind}s, got {_show(odd)}"
+    return None
+
+
+def _show(value: Any) -> str:
+    import json
+
+    return json.dumps(value, default=str)

@@ -8,6 +8,7 @@ against the schema as well. Every problem becomes a located `Diagnostic`, and a 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -85,8 +86,22 @@ def rule_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+# A folder holding this file is a rule's test case (see linter/ruletest.py): its YAML is fixture data.
+CASE_MARKER = "expect.yaml"
+_NOT_RULES = ("drlint.yaml", ".drlint.yaml")
+
+
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The rule files under `directory`: YAML files, except test cases and drlint.yaml, so a team keeps its
+    rules, their fixtures and its config in one folder."""
+    found = []
+    for folder, dirs, files in os.walk(directory):
+        if CASE_MARKER in files:
+            dirs[:] = []
+            continue
+        found += [Path(folder) / name for name in files
+                  if name.endswith((".yaml", ".yml")) and name not in _NOT_RULES]
+    return sorted(found)
 
 
 def load_rules(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linter.config import Config, check_rule_overrides
+from linter.config import Config, check_rule_overrides, check_rule_parameters
 from linter.engine import plan_rules, run_rules
 from linter.inputs import LoadContext, Loaded
 from linter.inputs.jsondoc import JsonError, read_json
@@ -222,6 +222,7 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
     diagnostics.extend(problems)
     if config.path is not None:
         diagnostics.extend(check_rule_overrides(config, {r.id.upper() for r in rules}, str(config.path)))
+        diagnostics.extend(check_rule_parameters(config, rules))
 
     files, problems = discover(options.paths, root, config.exclude)
     diagnostics.extend(problems)

@@ -1,32 +1,28 @@
-"""Every rule fixture folder (fixtures/rules/<ID>/<case>/expect.yaml) gives exactly the expected outcomes."""
+"""Every rule fixture folder (fixtures/rules/<ID>/<case>/expect.yaml) gives exactly the expected outcomes.
+
+Run in process, one test per case, so a failure names the case and prints each disagreement the way
+`drlint rules test` does (tests/test_rules_test.py runs the command itself on the whole pack).
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from linter.rules import builtin_pack_dir, load_rules
-from linter.ruletest import find_cases, read_expectations, run_case
+from linter.ruletest import collect_suite, find_cases, run_case
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 CASES = find_cases(FIXTURES / "rules")
 
 
+@pytest.fixture(scope="module")
+def suite():
+    loaded = collect_suite([], root=REPO)
+    assert not loaded.problems, "\n".join(map(str, loaded.problems))
+    return loaded
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
-def test_fixture(case):
-    report = run_case(case)
-    assert not report.diagnostics, report.diagnostics
-    assert not report.mismatches, report.mismatches
-
-
-def test_every_rule_has_pass_and_fail_fixtures():
-    rules, problems = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
-    assert not problems
-    outcomes: dict[str, set[str]] = {}
-    for case in CASES:
-        rule_id, _, expected = read_expectations(case)
-        outcomes.setdefault(rule_id, set()).update(e.outcome for e in expected)
-    for rule in rules:
-        seen = outcomes.get(rule.id, set())
-        assert "pass" in seen or rule.id == "DR105", f"{rule.id} has no passing fixture"
-        assert "fail" in seen or rule.id == "DR105", f"{rule.id} has no failing fixture"
+def test_fixture(case, suite):
+    report = run_case(case, suite)
+    assert report.ok, "\n" + "\n".join(report.broken + report.mismatches)
