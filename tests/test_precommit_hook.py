@@ -55,3 +55,46 @@ def test_hook_passes_on_a_clean_estate(tmp_path, home):
     run = pre_commit("try-repo", str(REPO), "drlint", "--all-files", cwd=project(tmp_path, "arm-pass-default-param"),
                      home=home)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def rules_project(tmp_path: Path) -> Path:
+    """A repository with a team's own rule folder (rules, fixtures) named by drlint.yaml."""
+    shutil.copytree(FIXTURES / "team-rules", tmp_path / "policies")
+    (tmp_path / "drlint.yaml").write_text("rulePaths: [policies]\n")
+    git = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "rules"], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+def test_rules_hook_passes_when_every_fixture_agrees(tmp_path, home):
+    run = pre_commit("try-repo", str(REPO), "drlint-rules", "--all-files", cwd=rules_project(tmp_path), home=home)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Passed" in run.stdout
+
+
+def test_rules_hook_fails_on_a_disagreement_and_shows_it(tmp_path, home):
+    project = rules_project(tmp_path)
+    expect = project / "policies" / "fixtures" / "ACME101" / "rg-fail" / "expect.yaml"
+    expect.write_text(expect.read_text().replace("outcome: FAIL", "outcome: PASS"))
+    run = pre_commit("try-repo", str(REPO), "drlint-rules", "--files", str(expect), cwd=project, home=home)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "ACME101 kv-short: expected PASS, got FAIL" in run.stdout and "1 failed" in run.stdout
+
+
+def test_rules_hook_fails_on_an_invalid_rule_file_with_its_location(tmp_path, home):
+    project = rules_project(tmp_path)
+    rule = project / "policies" / "ACME101-key-vault-retention.yaml"
+    rule.write_text(rule.read_text().replace("severity: warning", "severity: urgent"))
+    run = pre_commit("try-repo", str(REPO), "drlint-rules", "--files", str(rule), cwd=project, home=home)
+    assert run.returncode == 2 or "Failed" in run.stdout, run.stdout + run.stderr
+    assert run.returncode != 0
+    assert "policies/ACME101-key-vault-retention.yaml:4:" in run.stdout and "severity" in run.stdout
+
+
+def test_rules_hook_is_not_run_when_nothing_it_watches_changed(tmp_path, home):
+    project = rules_project(tmp_path)
+    (project / "notes.txt").write_text("not a rule\n")
+    run = pre_commit("try-repo", str(REPO), "drlint-rules", "--files", "notes.txt", cwd=project, home=home)
+    assert run.returncode == 0 and "no files to check" in run.stdout.lower()
