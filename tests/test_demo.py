@@ -13,8 +13,7 @@ import pytest
 from linter.config import find_config, load_config
 from linter.results import Outcome, RunReport
 from linter.scan import ScanOptions, run_scan
-
-from conftest import FIXTURES, REPO, drlint_process
+from tests.conftest import FIXTURES, REPO, drlint_process
 
 DEMO = FIXTURES / "demo"
 # The Bicep form is what `drlint scan fixtures/demo` reads (fixtures/demo/drlint.yaml deploys it and leaves

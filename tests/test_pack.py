@@ -21,8 +21,7 @@ from linter.messages import FACT_NAMES
 from linter.paths import PathError, compile_path
 from linter.rules import POSTURES, Rule, builtin_pack_dir, check_duplicate_ids, load_rules
 from linter.ruletest import find_cases, read_expectations
-
-from conftest import FIXTURES, REPO, shared_path
+from tests.conftest import FIXTURES, REPO, shared_path
 
 KINDS = ("resource-graph", "arm", "bicep")
 # Child types missing from Resource Graph's documented tables (../shared/docs/facts.md), besides those the

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 
 from linter.ruletest import collect_suite, find_cases, run_case
-
-from conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO
 
 CASES = find_cases(FIXTURES / "rules")
 

@@ -10,8 +10,7 @@ import pytest
 
 from linter.config import Config, check_rule_parameters, load_config
 from linter.rules import POSTURES, builtin_pack_dir, load_rules
-
-from conftest import FIXTURES, REPO, drlint_process
+from tests.conftest import FIXTURES, REPO, drlint_process
 
 DR201_FAIL = FIXTURES / "rules" / "DR201" / "rg-fail"
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from linter.ruletest import BrokenFixture, collect_suite, find_cases, read_expectations, run_suite
-
-from conftest import FIXTURES, REPO, drlint_process
+from tests.conftest import FIXTURES, REPO, drlint_process
 
 TEAM = FIXTURES / "team-rules"
 
