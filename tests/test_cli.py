@@ -60,8 +60,9 @@ def test_text_output_format_and_summary():
     assert "\033[" not in run.stdout  # no colour when not on a terminal
 
 
-def test_json_contract():
-    data, _ = as_json("scan", DEMO, "--show-unknown")
+@pytest.mark.parametrize("form", ["", "resource-graph"], ids=["bicep", "resource-graph"])
+def test_json_contract(form):
+    data, _ = as_json("scan", DEMO / form, "--show-unknown")
     assert data["version"] == "1" and data["tool"]["name"] == "drlint"
     assert set(data) >= {"version", "results", "diagnostics", "summary", "posture"}
     required = {"rule", "severity", "outcome", "resource", "resource_name", "resource_type", "file", "line",
@@ -74,8 +75,10 @@ def test_json_contract():
     fail = next(r for r in data["results"] if r["rule"] == "DR201")
     assert fail["resource_name"] == "hub-contoso-cus"
     assert fail["resource_type"].lower() == "microsoft.machinelearningservices/workspaces"
-    assert fail["resource"].endswith("/hub-contoso-cus")
-    assert any(r["outcome"] == "unknown" and r["rule"] == "DR105" for r in data["results"])
+    assert fail["resource"].endswith("/resourceGroups/rg-contoso-ai-cus/providers/"
+                                     "Microsoft.MachineLearningServices/workspaces/hub-contoso-cus")
+    if form == "resource-graph":  # the export does not show the hubs' connections
+        assert any(r["outcome"] == "unknown" and r["rule"] == "DR105" for r in data["results"])
 
 
 def test_output_file(tmp_path):
@@ -115,7 +118,8 @@ def test_usage_error_is_exit_2():
 
 
 def test_config_posture_severity_and_parameters(tmp_path):
-    shutil.copytree(DEMO, tmp_path / "estate")
+    # the export alone: the config written above it is the nearest one
+    shutil.copytree(DEMO / "resource-graph", tmp_path / "estate", ignore=shutil.ignore_patterns("drlint.yaml"))
     (tmp_path / "drlint.yaml").write_text(
         "posture: hot-hot\n"
         "rules:\n"

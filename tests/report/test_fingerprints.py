@@ -175,8 +175,8 @@ def fingerprints_of(folder) -> dict[tuple[str, str], str]:
 
 
 def test_resource_fingerprints_survive_a_reordered_reexport(tmp_path):
-    original = fingerprints_of(FIXTURES / "demo")
-    shutil.copytree(FIXTURES / "demo", tmp_path / "demo")
+    original = fingerprints_of(FIXTURES / "demo" / "resource-graph")
+    shutil.copytree(FIXTURES / "demo" / "resource-graph", tmp_path / "demo")
     estate = tmp_path / "demo" / "estate.json"
     data = json.loads(estate.read_text())
     rows = data["data"] if isinstance(data, dict) else data

@@ -24,10 +24,11 @@ from tests.conftest import FIXTURES, REPO, drlint_process, shared_path
 from tests.helpers import make
 from tests.report.sarif_checks import github_problems, schema_problems
 
-# Every rule fixture, the demo estate, and the sample templates.
-CASES = [*sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir()), FIXTURES / "demo",
+# Every rule fixture, the demo estate in its three forms, and the sample templates.
+CASES = [*sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir()),
+         *(FIXTURES / "demo" / form for form in ("bicep", "arm", "resource-graph")),
          *sorted(p for p in (FIXTURES / "arm").glob("*") if p.is_dir())]
-DEMO = FIXTURES / "demo"
+DEMO = FIXTURES / "demo" / "resource-graph"  # the demo estate as a Resource Graph export
 
 
 def schema_path() -> Path:
@@ -129,7 +130,7 @@ def test_results_point_at_the_row_and_name_the_resource():
         assert found["ruleId"] == result.rule.id and found["level"] == result.severity
         (location,) = found["locations"]
         physical = location["physicalLocation"]
-        assert physical["artifactLocation"] == {"uri": "fixtures/demo/estate.json", "uriBaseId": "%SRCROOT%"}
+        assert physical["artifactLocation"] == {"uri": "fixtures/demo/resource-graph/estate.json", "uriBaseId": "%SRCROOT%"}
         assert physical["region"] == {"startLine": result.position.line, "startColumn": result.position.column}
         (logical,) = location["logicalLocations"]
         assert logical["fullyQualifiedName"] == result.resource.id and logical["kind"] == "resource"
