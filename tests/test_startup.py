@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import FIXTURES, REPO
 
+DEMO_EXPORT = FIXTURES / "demo" / "resource-graph"
 HEAVY = {"azure", "sarif_om", "jsonschema", "jsonpath_ng", "attr", "jschema_to_python"}
 PROBE = """
 import json, sys
@@ -30,7 +31,7 @@ print(json.dumps(heavy))
 def imported(tmp_path, output_format: str) -> list[str]:
     out = tmp_path / f"report.{output_format}"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    run = subprocess.run([sys.executable, "-c", PROBE, str(FIXTURES / "demo" / "resource-graph"), str(out), output_format,
+    run = subprocess.run([sys.executable, "-c", PROBE, str(DEMO_EXPORT), str(out), output_format,
                           ",".join(sorted(HEAVY))], capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode == 0, run.stderr
     assert out.read_text().strip(), "the scan must have run"

@@ -130,7 +130,8 @@ def test_results_point_at_the_row_and_name_the_resource():
         assert found["ruleId"] == result.rule.id and found["level"] == result.severity
         (location,) = found["locations"]
         physical = location["physicalLocation"]
-        assert physical["artifactLocation"] == {"uri": "fixtures/demo/resource-graph/estate.json", "uriBaseId": "%SRCROOT%"}
+        assert physical["artifactLocation"] == {"uri": "fixtures/demo/resource-graph/estate.json",
+                                                "uriBaseId": "%SRCROOT%"}
         assert physical["region"] == {"startLine": result.position.line, "startColumn": result.position.column}
         (logical,) = location["logicalLocations"]
         assert logical["fullyQualifiedName"] == result.resource.id and logical["kind"] == "resource"
