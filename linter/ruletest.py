@@ -24,6 +24,7 @@ A folder with an `expect.yaml` is a case: nothing in or below it is read as a ru
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -164,7 +165,14 @@ def find_cases(root: Path) -> list[Path]:
     """Every case folder under `root` (a folder holding expect.yaml), in a stable order."""
     if (root / EXPECT_FILE).is_file():
         return [root]
-    return sorted(p.parent for p in root.rglob(EXPECT_FILE) if p.is_file())
+    cases = []
+    for folder, dirs, files in os.walk(root):  # symbolic links to folders are not followed
+        if EXPECT_FILE in files:
+            cases.append(Path(folder))
+            dirs[:] = []  # a case's subfolders (modules) are part of it
+        else:
+            dirs.sort()
+    return sorted(cases, key=lambda c: c.as_posix())
 
 
 def _is_builtin_pack(path: Path) -> bool:
@@ -207,8 +215,9 @@ def collect_suite(paths: Iterable[Path], root: Path | None = None) -> Suite:
         fixtures = builtin_fixtures_dir()
         if fixtures is None:
             problems.append(Diagnostic(
-                "the built-in pack's fixtures are not installed (they live in fixtures/rules/ of a source "
-                "checkout); name your own rule folders to test them", None, code="rule-error"))
+                "no rule folder to test: name one (drlint rules test policies/dr) or set `rulePaths` in "
+                "drlint.yaml; the built-in pack's own fixtures are only in a source checkout of drlint", None,
+                code="rule-error"))
         else:
             cases += find_cases(fixtures)
     rules, duplicates = check_duplicate_ids(builtin + team_rules)

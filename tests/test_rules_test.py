@@ -166,3 +166,22 @@ def test_help_explains_the_convention():
     assert run.returncode == 0
     for words in ("expect.yaml", "fixtures/<RULE-ID>/<case>", "rulePaths", "Exit codes"):
         assert words in run.stdout
+
+
+def test_without_a_folder_or_the_packs_fixtures_it_says_what_to_name(monkeypatch, tmp_path):
+    """An installed drlint has no fixtures of its own pack: `drlint rules test` alone must say what to do."""
+    import linter.ruletest as ruletest
+
+    monkeypatch.setattr(ruletest, "builtin_fixtures_dir", lambda: None)
+    suite = ruletest.collect_suite([], root=tmp_path)
+    assert suite.cases == []
+    (problem,) = suite.problems
+    assert "rulePaths" in problem.message and problem.severity == "error"
+    assert run_suite(suite).exit_code() == 2
+
+
+def test_symlinked_folders_are_not_followed_for_cases(team, tmp_path):
+    outside = tmp_path / "outside"
+    shutil.copytree(TEAM / "fixtures" / "ACME101" / "rg-pass", outside / "case")
+    (team / "fixtures" / "linked").symlink_to(outside, target_is_directory=True)
+    assert len(find_cases(team)) == 3
