@@ -51,6 +51,7 @@ def main() -> None:
       drlint scan estate.json --format sarif -o drlint.sarif
       drlint rules list                       the rules of the current posture
       drlint rules show DR201                 what a rule checks and how to fix it
+      drlint rules test policies/dr           your own rules against their fixtures
     """
 
 
@@ -125,7 +126,7 @@ def _emit(report: RunReport, output_format: str, output: Path | None, show_unkno
 
 @main.group()
 def rules() -> None:
-    """List, explain and validate rules."""
+    """List, explain, validate and test rules."""
 
 
 def _all_rules(rule_paths: tuple[Path, ...]) -> tuple[list, list]:
