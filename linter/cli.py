@@ -49,7 +49,7 @@ def main() -> None:
     Examples:
       drlint scan infra/                      templates (ARM, Bicep) under infra/
       drlint scan estate.json --format sarif -o drlint.sarif
-      drlint rules list                       the rules of the current posture
+      drlint rules list --posture hot-warm    the rules a posture runs
       drlint rules show DR201                 what a rule checks and how to fix it
       drlint rules test policies/dr           your own rules against their fixtures
     """

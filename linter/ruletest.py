@@ -24,6 +24,7 @@ A folder with an `expect.yaml` is a case: nothing in or below it is read as a ru
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Iterable, Mapping
@@ -318,11 +319,19 @@ def run_case(case: Path, suite: Suite | None = None) -> CaseReport:
     except BrokenFixture as exc:
         report.broken.append(str(exc))
         return report
-    report.broken += [f"{display}: {p}" for p in problems]
+    report.broken += [_in_case(p, display) for p in problems]
     report.broken += [f"{r.position or Position(display)}: error: {rule_id} could not be evaluated: "
                       f"{r.reason or r.message}" for r in results if r.outcome is Outcome.ERROR]
     report.disagreements = compare(expected, results, Position(f"{display}/{EXPECT_FILE}"), display)
     return report
+
+
+def _in_case(problem: Diagnostic, display: str) -> str:
+    """A problem of the case's scan, located from where `rules test` runs (its positions are case-relative)."""
+    if problem.position is None:
+        return f"{display}: {problem.severity}: {problem.message}"
+    where = problem.position
+    return str(dataclasses.replace(problem, position=Position(f"{display}/{where.file}", where.line, where.column)))
 
 
 def _scan_case(case: Path, rule: Rule, posture: str) -> tuple[list[Result], list[Diagnostic]]:

@@ -185,3 +185,13 @@ def test_symlinked_folders_are_not_followed_for_cases(team, tmp_path):
     shutil.copytree(TEAM / "fixtures" / "ACME101" / "rg-pass", outside / "case")
     (team / "fixtures" / "linked").symlink_to(outside, target_is_directory=True)
     assert len(find_cases(team)) == 3
+
+
+def test_an_unreadable_input_in_a_case_is_a_broken_fixture_at_its_line(team):
+    resources = team / "fixtures" / "ACME101" / "rg-fail" / "resources.json"
+    resources.write_text('[\n  {"id": "/subscriptions/x/resourceGroups/r/providers/Microsoft.KeyVault/vaults/v",\n'
+                         '   "type": }\n]\n')
+    run = drlint_process("rules", "test", "policies", cwd=team.parent)
+    assert run.returncode == 2, run.stdout
+    (line,) = [x for x in run.stdout.splitlines() if "resources.json" in x]
+    assert line.startswith("policies/fixtures/ACME101/rg-fail/resources.json:3:")
