@@ -123,6 +123,19 @@ def test_every_doc_section_is_present():
     assert not gaps, "\n".join(gaps)
 
 
+def test_every_rule_quotes_the_guidance_it_implements():
+    """Each rule cites the sentence of Microsoft's guidance it implements (docs.guidance: quote + source URL)."""
+    gaps = []
+    for rule in rules():
+        guidance = getattr(rule.docs, "guidance", None) or []
+        if not guidance:
+            gaps.append(f"{rule.id}: no docs.guidance quote")
+        gaps += [f"{rule.id}: guidance source {source} is not an https URL" for _, source in guidance
+                 if not source.startswith("https://")]
+        gaps += [f"{rule.id}: an empty guidance quote" for quote, _ in guidance if not quote.strip()]
+    assert not gaps, f"{len(gaps)} rule(s) without the guidance they implement:\n" + "\n".join(gaps)
+
+
 # --- messages ------------------------------------------------------------------------------------------------
 
 def _keys(node: Any) -> Iterator[tuple[str, Any]]:
