@@ -195,3 +195,10 @@ def test_an_unreadable_input_in_a_case_is_a_broken_fixture_at_its_line(team):
     assert run.returncode == 2, run.stdout
     (line,) = [x for x in run.stdout.splitlines() if "resources.json" in x]
     assert line.startswith("policies/fixtures/ACME101/rg-fail/resources.json:3:")
+
+
+def test_naming_the_packs_own_folder_tests_the_built_in_pack():
+    named = drlint_process("rules", "test", "rules", cwd=REPO, timeout=600)
+    assert named.returncode == 0, named.stdout + named.stderr
+    cases = len(find_cases(FIXTURES / "rules"))
+    assert f"{cases} case(s): {cases} passed" in named.stdout.splitlines()[-1]
