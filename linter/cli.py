@@ -198,9 +198,12 @@ def rules_validate(paths: tuple[Path, ...]) -> None:
 @click.option("--select", multiple=True, metavar="PREFIX",
               help="Only the cases of rules whose id starts with PREFIX (repeatable or comma-separated).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the cases that pass.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: every case with its status and disagreements, for tools.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Take `rulePaths` from this drlint.yaml (when no PATH is given).")
-def rules_test(paths: tuple[Path, ...], select: tuple[str, ...], verbose: bool, config_path: Path | None) -> None:
+def rules_test(paths: tuple[Path, ...], select: tuple[str, ...], verbose: bool, output_format: str,
+               config_path: Path | None) -> None:
     """Run rules against their fixtures and report every disagreement.
 
     PATHS are rule folders (or rule files). Each folder holds rule files and, anywhere below them (by
@@ -231,8 +234,13 @@ def rules_test(paths: tuple[Path, ...], select: tuple[str, ...], verbose: bool, 
     if not targets:
         targets = _configured_rule_paths(config_path)
     suite = collect_suite(targets)
-    _print_diagnostics(suite.problems)
     report = run_suite(suite, _split(select))
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(report.to_json(), indent=2))
+        sys.exit(report.exit_code())
+    _print_diagnostics(suite.problems)
     for case in report.cases:
         for problem in case.broken:
             click.echo(problem)

@@ -143,6 +143,23 @@ class SuiteReport:
             return 2
         return 1 if self.failed else 0
 
+    def to_json(self) -> dict[str, Any]:
+        """The run as data (`drlint rules test --format json`)."""
+        def case_status(case: CaseReport) -> str:
+            return "broken" if case.broken else "failed" if case.disagreements else "passed"
+
+        return {
+            "version": "1",
+            "summary": {"rules": self.rule_count, "cases": len(self.cases),
+                        "passed": sum(1 for c in self.cases if c.ok), "failed": len(self.failed),
+                        "broken": len(self.broken), "untested": self.untested, "exitCode": self.exit_code()},
+            "problems": [str(p) for p in self.problems],
+            "cases": [{"case": c.display, "rule": c.rule, "status": case_status(c), "problems": c.broken,
+                       "disagreements": [{"where": str(d.where), "resource": d.resource, "expected": d.expected,
+                                          "actual": d.actual, "message": d.message} for d in c.disagreements]}
+                      for c in self.cases],
+        }
+
     def summary(self) -> str:
         passed = sum(1 for c in self.cases if c.ok)
         text = (f"{self.rule_count} rule(s), {len(self.cases)} case(s): {passed} passed, {len(self.failed)} failed"

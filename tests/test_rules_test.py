@@ -202,3 +202,20 @@ def test_naming_the_packs_own_folder_tests_the_built_in_pack():
     assert named.returncode == 0, named.stdout + named.stderr
     cases = len(find_cases(FIXTURES / "rules"))
     assert f"{cases} case(s): {cases} passed" in named.stdout.splitlines()[-1]
+
+
+def test_json_output_lists_every_case_with_its_status(team):
+    import json
+
+    path = expect_file(team, "rg-fail")
+    path.write_text(path.read_text().replace("outcome: FAIL", "outcome: PASS"))
+    run = drlint_process("rules", "test", "policies", "--format", "json", cwd=team.parent)
+    assert run.returncode == 1
+    data = json.loads(run.stdout)
+    assert data["summary"] == {"rules": 1, "cases": 3, "passed": 2, "failed": 1, "broken": 0, "untested": [],
+                               "exitCode": 1}
+    (failed,) = [c for c in data["cases"] if c["status"] == "failed"]
+    (disagreement,) = failed["disagreements"]
+    assert failed["case"] == "policies/fixtures/ACME101/rg-fail" and failed["rule"] == "ACME101"
+    assert disagreement["resource"] == "kv-short" and disagreement["expected"] == "PASS"
+    assert disagreement["actual"].startswith("FAIL at ") and "7 days" in disagreement["message"]
