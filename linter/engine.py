@@ -118,8 +118,9 @@ def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, b
     scope = Scope(estate, None, None, rule.parameters, selection=members, selection_reason=doubt,
                   selection_unobserved=unobserved)
     verdict = rule.condition.evaluate(scope)
-    # Members are in input order (file by file, row by row), so the first is where the finding is shown.
-    shown = [r for r, _ in members]
+    # The finding is shown at the first member of the first file in id order, not in row order: a re-export
+    # lists the same rows in another order, and the finding (and its fingerprint) must stay on one resource.
+    shown = sorted((r for r, _ in members), key=_shown_order)
     first = shown[0]
     if verdict.tri is Tri.PASS:
         return Result(rule, Outcome.PASS, rule.severity, "", first, None, estate_scope=True)
@@ -130,6 +131,11 @@ def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, b
         return result
     return Result(rule, Outcome.FAIL, rule.severity, _message(rule, first, verdict), first, first.position, related,
                   estate_scope=True)
+
+
+def _shown_order(resource: Resource) -> tuple[str, str, str]:
+    name = resource.name if isinstance(resource.name, str) else ""
+    return (resource.origin.file, resource.id_key or "", name.lower())
 
 
 def _region(resource: Resource) -> str:
