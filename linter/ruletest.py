@@ -175,8 +175,10 @@ class SuiteReport:
 
 def builtin_fixtures_dir() -> Path | None:
     """The built-in pack's fixtures: present in a source checkout, not in an installed wheel."""
-    folder = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
-    return folder if folder.is_dir() else None
+    checkout = Path(__file__).resolve().parent.parent
+    folder = checkout / "fixtures" / "rules"
+    # beside an installed package is site-packages: only a checkout has the project file too
+    return folder if folder.is_dir() and (checkout / "pyproject.toml").is_file() else None
 
 
 def find_cases(root: Path) -> list[Path]:
