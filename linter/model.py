@@ -97,7 +97,7 @@ class Origin:
     the key `*` stands for every type.
     """
 
-    kind: str  # "resource-graph", "arm", "bicep", "live"
+    kind: str  # the name of the front end that read it (`FrontEnd.name`: "resource-graph", "arm", "bicep")
     file: str
     deployment: str | None = None
     unobservable: Mapping[str, str] = field(default_factory=dict)
