@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from linter.config import Config, check_rule_parameters, load_config
+from linter.diagnostics import Diagnostic
 from linter.engine import plan_rules, run_rules
-from linter.inputs import LoadContext
 from linter.model import Estate, Position
-from linter.results import Diagnostic, Outcome, Result
-from linter.rules import POSTURES, Rule, builtin_pack_dir, check_duplicate_ids, load_rules, rule_files
-from linter.scan import classify, discover, load_inputs
+from linter.results import Outcome, Result
+from linter.rules import Rule, builtin_pack_dir, check_duplicate_ids, load_rules, rule_files
+from linter.scan import collect
+from linter.vocabulary import POSTURES
 from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
 
 EXPECT_FILE = "expect.yaml"
@@ -356,20 +357,15 @@ def _in_case(problem: Diagnostic, display: str) -> str:
 def _scan_case(case: Path, rule: Rule, posture: str) -> tuple[list[Result], list[Diagnostic]]:
     """The rule's results on the case's estate, and the errors that mean the case is broken.
 
-    The case is its own scan root: its paths are shown relative to it and nothing outside it is read.
+    The case is its own scan root: its paths are shown relative to it and nothing outside it is read. Only
+    the rule under test is evaluated (the scan's `evaluate` step would load and plan the whole pack).
     """
     config, problems = Config(), []
     for name in CASE_CONFIG_NAMES:
         if (case / name).is_file():
             config, problems = load_config(case / name, name)
             break
-    root = case.resolve()
-    files, found = discover([root], root, config.exclude)
-    problems += found
-    ctx = LoadContext(root=root, deployments=config.deployments)
-    groups, classified = classify(files, ctx)
-    problems += classified
-    loaded = load_inputs(groups, ctx)
+    loaded = collect([case], config, root=case.resolve())
     problems += loaded.diagnostics
     if not loaded.resources and not loaded.origins:
         problems.append(Diagnostic("no inputs: add a Resource Graph export, an ARM template or a Bicep file",
