@@ -6,7 +6,6 @@ read it skip cleanly without ../shared. A failure lists everything missing at on
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
@@ -15,12 +14,14 @@ from typing import Any
 
 import yaml
 
+from linter.config import Config
 from linter.inputs.resource_graph import NOT_INDEXED
-from linter.inputs.sniff import classify_json
 from linter.messages import FACT_NAMES
 from linter.paths import PathError, compile_path
-from linter.rules import POSTURES, Rule, builtin_pack_dir, check_duplicate_ids, load_rules
+from linter.rules import Rule, builtin_pack_dir, check_duplicate_ids, load_rules
 from linter.ruletest import find_cases, read_expectations
+from linter.scan import collect
+from linter.vocabulary import POSTURES
 from tests.conftest import FIXTURES, REPO, shared_path
 
 KINDS = ("resource-graph", "arm", "bicep")
@@ -191,21 +192,8 @@ def test_the_placeholder_check_catches_mistakes():
 # --- fixtures ------------------------------------------------------------------------------------------------
 
 def case_kinds(case: Path) -> set[str]:
-    """Which inputs a case gives, by content: resource-graph, arm, bicep."""
-    kinds = set()
-    for file in case.rglob("*"):
-        if file.suffix in (".bicep", ".bicepparam"):
-            kinds.add("bicep")
-        elif file.suffix in (".json", ".jsonc"):
-            try:
-                kind = classify_json(json.loads(file.read_text(encoding="utf-8")))
-            except ValueError:
-                continue
-            if kind in ("arm-template", "arm-parameters"):
-                kinds.add("arm")
-            elif kind == "resource-graph":
-                kinds.add("resource-graph")
-    return kinds
+    """Which inputs a case gives (resource-graph, arm, bicep): the front ends that read its files."""
+    return {origin.kind for origin in collect([case], Config(), root=case.resolve()).origins}
 
 
 @lru_cache(maxsize=1)
