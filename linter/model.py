@@ -221,6 +221,10 @@ class Resource:
                 "kind": self.kind, "sku": self.sku, "properties": self.properties, "tags": self.tags,
                 "zones": self.zones, "identity": self.identity, **self.extra,
             }
+            # The parent's id, for rules that reach a child's parent (`ref: parentId`): a deployment's
+            # account, a connection's project. Absent for top-level resources.
+            if self.parent_id is not None:
+                self._fields.setdefault("parentId", self.parent_id)
         return self._fields
 
     def get(self, key: str) -> Any:

@@ -17,6 +17,12 @@ def render_markdown(rule: Rule) -> str:
         "",
         "## Why it matters",
         docs.why,
+    ]
+    if docs.guidance:
+        parts += ["", "## The guidance it implements"]
+        for quote, source in docs.guidance:
+            parts += ["", f"> {quote}", f"> ({source})"]
+    parts += [
         "",
         "## How to fix",
         docs.fix,

@@ -44,8 +44,10 @@ def compile_condition(raw: Any, path: tuple[str | int, ...] = ()) -> Condition:
         extra = keys - {"ref", "condition"}
         if extra or "condition" not in raw:
             raise ConditionError("`ref` takes exactly `ref: <path>` and `condition: <condition>`", path)
-        return Ref(compile_field_path(raw["ref"], (*path, "ref")),
-                   compile_condition(raw["condition"], (*path, "condition")))
+        inner = compile_condition(raw["condition"], (*path, "condition"))
+        if isinstance(raw["ref"], Mapping):  # an id computed by an operand, e.g. {scopeOf: {field: id}}
+            return Ref(None, inner, compile_operand(raw["ref"], (*path, "ref")))
+        return Ref(compile_field_path(raw["ref"], (*path, "ref")), inner)
 
     subjects = [k for k in _SUBJECT_KEYS if k in raw]
     if len(subjects) != 1:

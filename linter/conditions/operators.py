@@ -85,6 +85,14 @@ def _op_contains(value: Any, expected: Any, cs: bool) -> bool | None:
     return None if value is not MISSING else False
 
 
+def _op_within(value: Any, expected: Any, cs: bool) -> bool | None:
+    """A resource id equal to, or below, a scope id (segment by segment, case-insensitively as Azure ids)."""
+    if not isinstance(value, str) or not isinstance(expected, str):
+        return None if value is not MISSING and expected is not MISSING else False
+    inner, outer = value.rstrip("/").casefold(), expected.rstrip("/").casefold()
+    return not outer or inner == outer or inner.startswith(outer + "/")
+
+
 def _ordering(test: Callable[[float, float], bool]) -> Comparator:
     def compare(value: Any, expected: Any, cs: bool) -> bool | None:
         left, right = number(value), number(expected)
@@ -103,6 +111,7 @@ _COMPARATORS: dict[str, Comparator] = {
     "startsWith": _op_starts,
     "endsWith": _op_ends,
     "contains": _op_contains,
+    "within": _op_within,
     "greater": _ordering(lambda a, b: a > b),
     "greaterOrEquals": _ordering(lambda a, b: a >= b),
     "less": _ordering(lambda a, b: a < b),

@@ -18,6 +18,7 @@ from linter.inputs.bicep.sourcemap import BicepDocument
 from linter.inputs.bicep.transpile import transpile
 from linter.inputs.bicep.workspace import ParsedFile, Workspace
 from linter.inputs.jsondoc import JsonError, read_json
+from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
 from linter.results import Diagnostic
 
@@ -56,10 +57,12 @@ def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Di
     """One deployment: never raises (a bug costs this deployment, located at its template)."""
     sink = Sink(ws.ctx, {})
     resources: list[Resource] = []
-    origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label)
+    origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label,
+                    unobservable=TEMPLATE_PARTIAL_TYPES)
     try:
         transpiled = transpile(ws, plan.template)
-        unobservable = _unobservable(transpiled.external, transpiled.problems, plan.template.display)
+        unobservable = {**TEMPLATE_PARTIAL_TYPES,
+                        **_unobservable(transpiled.external, transpiled.problems, plan.template.display)}
         origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label, unobservable=unobservable)
         template = transpiled.template
         document = BicepDocument(plan.template.display, template, transpiled.map)

@@ -1,0 +1,188 @@
+"""Condition-language pieces the disaster-recovery pack needs: scopes of extension resources (locks, role
+assignments), computed references, a child's parent, regions the table does not know, and which inputs can
+show locks at all."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linter.conditions import Tri, compile_condition
+from linter.inputs import LoadContext
+from linter.inputs.jsondoc import parse_json
+from linter.inputs.registry import InputFile
+from linter.inputs.resource_graph import FRONT_END
+from linter.model import Estate, Origin
+
+from helpers import SUB, U, evaluate, make, verdict
+
+P, F, N = Tri.PASS, Tri.FAIL, Tri.UNKNOWN
+HUB_TYPE = "Microsoft.MachineLearningServices/workspaces"
+LOCK_TYPE = "Microsoft.Authorization/locks"
+RG_ID = SUB.removesuffix("/providers")  # /subscriptions/s/resourceGroups/rg
+
+
+def hub(name="hub", location="eastus2", **properties):
+    return make(HUB_TYPE, name, location, kind="Hub", properties=properties)
+
+
+def lock(scope, name="no-delete", level="CanNotDelete"):
+    return make(LOCK_TYPE, name, None, id=f"{scope}/providers/{LOCK_TYPE}/{name}", properties={"level": level})
+
+
+LOCKED = {"aggregate": {"select": {"type": LOCK_TYPE, "where": {"allOf": [
+    {"field": "properties.level", "in": ["CanNotDelete", "ReadOnly"]},
+    {"value": {"subject": "id"}, "within": {"scopeOf": {"field": "id"}}}]}}}, "greaterOrEquals": 1}
+
+
+@pytest.mark.parametrize(("scope", "expected"), [
+    ("{hub}", P),                                   # on the resource itself
+    (RG_ID, P),                                     # on its resource group
+    ("/subscriptions/s", P),                        # on its subscription
+    (RG_ID + "-other", F),                          # a resource group whose name merely starts the same
+    ("/subscriptions/s/resourceGroups/RG", P),      # ids compare case-insensitively
+    (SUB + "/Microsoft.Storage/storageAccounts/st", F),  # on another resource
+])
+def test_a_lock_covers_its_scope_and_everything_below_it(scope, expected):
+    h = hub()
+    the_lock = lock(scope.replace("{hub}", h.id))
+    assert evaluate(LOCKED, h, Estate([h, the_lock])) is expected
+
+
+def test_a_lock_of_another_level_does_not_count_and_no_lock_fails_when_locks_are_observable():
+    h = hub()
+    assert evaluate(LOCKED, h, Estate([h, lock(h.id, level="Informational")])) is F
+    assert evaluate(LOCKED, h, Estate([h])) is F
+
+
+def test_a_missing_lock_is_unknown_where_the_input_cannot_show_locks():
+    template = Origin("arm", "main.json", None, {LOCK_TYPE.lower(): "templates show only their own locks"})
+    h = make(HUB_TYPE, "hub", origin=template, kind="Hub")
+    result = verdict(LOCKED, h, Estate([h]))
+    assert result.tri is N and result.reason == "templates show only their own locks"
+    assert evaluate(LOCKED, h, Estate([h, lock(h.id)])) is P  # a lock it does deploy still counts
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (f"{SUB}/Microsoft.X/things/t/providers/{LOCK_TYPE}/l", f"{SUB}/Microsoft.X/things/t"),
+    (f"{RG_ID}/providers/{LOCK_TYPE}/l", RG_ID),
+    (f"/subscriptions/s/providers/{LOCK_TYPE}/l", "/subscriptions/s"),
+])
+def test_scope_of_an_extension_resource_id(value, expected):
+    thing = make("Microsoft.X/things", "t", properties={"id": value, "expected": expected})
+    assert evaluate({"value": {"scopeOf": {"field": "properties.id"}}, "equals": {"field": "properties.expected"}},
+                    thing) is P
+
+
+def test_scope_of_an_unknown_id_is_unknown_and_within_needs_strings():
+    thing = make("Microsoft.X/things", "t", properties={"id": U, "n": 3})
+    assert evaluate({"value": {"scopeOf": {"field": "properties.id"}}, "equals": "x"}, thing) is N
+    assert evaluate({"field": "properties.n", "within": "/subscriptions/s"}, thing) is F
+    assert evaluate({"field": "properties.absent", "within": "/subscriptions/s"}, thing) is F
+
+
+def test_ref_to_a_computed_id_follows_the_scope_of_a_role_assignment():
+    h = hub()
+    role = make("Microsoft.Authorization/roleAssignments", "ra", None,
+                id=f"{h.id}/providers/Microsoft.Authorization/roleAssignments/ra", properties={"principalId": "p"})
+    condition = {"ref": {"scopeOf": {"field": "id"}}, "condition": {"field": "kind", "equals": "Hub"}}
+    assert evaluate(condition, role, Estate([h, role])) is P
+    assert evaluate(condition, role, Estate([role])) is N  # the hub is not in the estate
+
+
+def test_parent_id_reaches_a_childs_parent():
+    account = make("Microsoft.CognitiveServices/accounts", "acc", "swedencentral")
+    deployment = make("Microsoft.CognitiveServices/accounts/deployments", "acc/gpt", None)
+    condition = {"ref": "parentId", "condition": {"field": "location", "equals": "swedencentral"}}
+    assert evaluate(condition, deployment, Estate([account, deployment])) is P
+    assert evaluate({"field": "parentId", "exists": False}, account) is P
+
+
+def test_a_principal_missing_on_one_hub_is_found_by_nested_aggregates():
+    h1, h2 = hub("h1"), hub("h2", "centralus")
+
+    def role(scope, name, principal):
+        return make("Microsoft.Authorization/roleAssignments", name, None,
+                    id=f"{scope.id}/providers/Microsoft.Authorization/roleAssignments/{name}",
+                    properties={"principalId": principal})
+
+    missing_here = {"aggregate": {"select": {"type": "Microsoft.Authorization/roleAssignments", "where": {"allOf": [
+        {"value": {"scopeOf": {"field": "id"}}, "notEquals": {"subject": "id"}},
+        {"not": {"aggregate": {"select": {"type": "Microsoft.Authorization/roleAssignments", "where": {"allOf": [
+            {"value": {"scopeOf": {"field": "id"}}, "equals": {"subject": "id"}},
+            {"field": "properties.principalId", "equals": {"outer": "properties.principalId"}}]}}},
+            "greaterOrEquals": 1}}]}}}, "equals": 0}
+    both = Estate([h1, h2, role(h1, "a", "p1"), role(h2, "b", "p1"), role(h1, "c", "p2")])
+    assert evaluate(missing_here, h1, both) is P
+    assert evaluate(missing_here, h2, both) is F  # p2 has a role on h1 only
+    unknown_principal = Estate([h1, h2, role(h1, "a", U), role(h2, "b", "p1")])
+    assert evaluate(missing_here, h2, unknown_principal) is N
+
+
+@pytest.mark.parametrize(("region", "function", "expected"), [
+    ("eastus2", "pairedRegion", "centralus"),
+    ("East US 2", "geography", "United States"),
+])
+def test_region_facts(region, function, expected):
+    thing = make("Microsoft.X/things", "t", properties={"region": region})
+    assert evaluate({"value": {function: {"field": "properties.region"}}, "equals": expected}, thing) is P
+
+
+def test_a_region_without_a_pair_has_none_but_an_unknown_region_is_unknown():
+    unpaired = make("Microsoft.X/things", "t", properties={"region": "austriaeast"})
+    assert evaluate({"value": {"pairedRegion": {"field": "properties.region"}}, "exists": False}, unpaired) is P
+    unknown = make("Microsoft.X/things", "t", properties={"region": "contosonorth"})
+    result = verdict({"value": {"geography": {"field": "properties.region"}}, "equals": "x"}, unknown)
+    assert result.tri is N and "contosonorth" in result.reason
+    assert evaluate({"value": {"pairedRegion": {"field": "properties.region"}}, "exists": False}, unknown) is N
+
+
+@pytest.mark.parametrize("bad", [
+    {"value": {"scopeOf": {"nope": "id"}}, "equals": "x"},
+    {"ref": {"scopeOf": {"field": "id"}}},
+    {"ref": {"unknown": "id"}, "condition": {"field": "a", "exists": True}},
+])
+def test_invalid_uses_are_rejected(bad):
+    with pytest.raises(ValueError):
+        compile_condition(bad, ("condition",))
+
+
+# --- which inputs show locks ---------------------------------------------------------------------------------
+
+HUB_ROW = {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/hub",
+           "name": "hub", "type": "microsoft.machinelearningservices/workspaces", "kind": "Hub",
+           "location": "eastus2", "properties": {}}
+AZ_LOCK_LIST_ROW = {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/locks/keep",
+                    "name": "keep", "type": "Microsoft.Authorization/locks", "level": "CanNotDelete",
+                    "notes": None, "owners": None, "resourceGroup": "rg"}
+
+
+def load(tmp_path: Path, files: dict[str, object]):
+    inputs = []
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_text(json.dumps(data))
+        inputs.append(InputFile(path, name, "resource-graph", parse_json(path.read_bytes(), name)))
+    return FRONT_END.load(inputs, LoadContext(tmp_path))
+
+
+def test_resource_graph_shows_locks_only_when_a_lock_listing_was_saved_beside_it(tmp_path):
+    alone = load(tmp_path, {"export.json": [HUB_ROW]})
+    assert alone.origins[0].unobserved_reason(LOCK_TYPE)
+    with_locks = load(tmp_path, {"export.json": [HUB_ROW], "locks.json": [AZ_LOCK_LIST_ROW]})
+    assert all(origin.unobserved_reason(LOCK_TYPE) is None for origin in with_locks.origins)
+    saved = next(r for r in with_locks.resources if r.type_key == LOCK_TYPE.lower())
+    assert saved.properties["level"] == "CanNotDelete"  # `az lock list` puts level at the top
+    estate = Estate(with_locks.resources)
+    h = next(r for r in estate if r.type_key == HUB_TYPE.lower())
+    assert evaluate(LOCKED, h, estate) is P
+
+
+@pytest.mark.parametrize("child", ["accounts/connections", "accounts/projects/connections",
+                                   "accounts/projects/capabilityHosts", "accounts/deployments", "accounts/projects"])
+def test_resource_graph_cannot_show_foundry_children(tmp_path, child):
+    loaded = load(tmp_path, {"export.json": [HUB_ROW]})
+    assert loaded.origins[0].unobserved_reason(f"Microsoft.CognitiveServices/{child}")
+
