@@ -186,3 +186,16 @@ def test_resource_graph_cannot_show_foundry_children(tmp_path, child):
     loaded = load(tmp_path, {"export.json": [HUB_ROW]})
     assert loaded.origins[0].unobserved_reason(f"Microsoft.CognitiveServices/{child}")
 
+
+def test_rule_docs_quote_the_guidance_they_implement():
+    from linter.rules import builtin_pack_dir, load_rules
+    from linter.rulesdoc import render_markdown
+
+    rules, problems = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+    assert not problems
+    quoted = {rule.id: rule for rule in rules if rule.docs.guidance}
+    assert {"DR102", "DR601", "DR704", "DR709"} <= set(quoted)
+    page = render_markdown(quoted["DR705"])
+    assert "> Enable Continuous backup with point-in-time restore." in page
+    assert all(source.startswith("https://learn.microsoft.com/") for rule in quoted.values()
+               for _, source in rule.docs.guidance)
