@@ -1,22 +1,13 @@
 """Condition-language pieces the disaster-recovery pack needs: scopes of extension resources (locks, role
-assignments), computed references, a child's parent, regions the table does not know, and which inputs can
-show locks at all."""
+assignments), computed references, a child's parent, regions the table does not know, guidance quotes."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import pytest
 
 from linter.conditions import Tri, compile_condition
-from linter.inputs import LoadContext
-from linter.inputs.jsondoc import parse_json
-from linter.inputs.registry import InputFile
-from linter.inputs.resource_graph import FRONT_END
 from linter.model import Estate, Origin
-
-from helpers import SUB, U, evaluate, make, verdict
+from tests.helpers import SUB, U, evaluate, make, verdict
 
 P, F, N = Tri.PASS, Tri.FAIL, Tri.UNKNOWN
 HUB_TYPE = "Microsoft.MachineLearningServices/workspaces"
@@ -147,44 +138,6 @@ def test_a_region_without_a_pair_has_none_but_an_unknown_region_is_unknown():
 def test_invalid_uses_are_rejected(bad):
     with pytest.raises(ValueError):
         compile_condition(bad, ("condition",))
-
-
-# --- which inputs show locks ---------------------------------------------------------------------------------
-
-HUB_ROW = {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/hub",
-           "name": "hub", "type": "microsoft.machinelearningservices/workspaces", "kind": "Hub",
-           "location": "eastus2", "properties": {}}
-AZ_LOCK_LIST_ROW = {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/locks/keep",
-                    "name": "keep", "type": "Microsoft.Authorization/locks", "level": "CanNotDelete",
-                    "notes": None, "owners": None, "resourceGroup": "rg"}
-
-
-def load(tmp_path: Path, files: dict[str, object]):
-    inputs = []
-    for name, data in files.items():
-        path = tmp_path / name
-        path.write_text(json.dumps(data))
-        inputs.append(InputFile(path, name, "resource-graph", parse_json(path.read_bytes(), name)))
-    return FRONT_END.load(inputs, LoadContext(tmp_path))
-
-
-def test_resource_graph_shows_locks_only_when_a_lock_listing_was_saved_beside_it(tmp_path):
-    alone = load(tmp_path, {"export.json": [HUB_ROW]})
-    assert alone.origins[0].unobserved_reason(LOCK_TYPE)
-    with_locks = load(tmp_path, {"export.json": [HUB_ROW], "locks.json": [AZ_LOCK_LIST_ROW]})
-    assert all(origin.unobserved_reason(LOCK_TYPE) is None for origin in with_locks.origins)
-    saved = next(r for r in with_locks.resources if r.type_key == LOCK_TYPE.lower())
-    assert saved.properties["level"] == "CanNotDelete"  # `az lock list` puts level at the top
-    estate = Estate(with_locks.resources)
-    h = next(r for r in estate if r.type_key == HUB_TYPE.lower())
-    assert evaluate(LOCKED, h, estate) is P
-
-
-@pytest.mark.parametrize("child", ["accounts/connections", "accounts/projects/connections",
-                                   "accounts/projects/capabilityHosts", "accounts/deployments", "accounts/projects"])
-def test_resource_graph_cannot_show_foundry_children(tmp_path, child):
-    loaded = load(tmp_path, {"export.json": [HUB_ROW]})
-    assert loaded.origins[0].unobserved_reason(f"Microsoft.CognitiveServices/{child}")
 
 
 def test_rule_docs_quote_the_guidance_they_implement():
