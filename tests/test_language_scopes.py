@@ -112,6 +112,45 @@ def test_a_principal_missing_on_one_hub_is_found_by_nested_aggregates():
     assert evaluate(missing_here, h2, unknown_principal) is N
 
 
+ROLE_TYPE = "Microsoft.Authorization/roleAssignments"
+
+
+def principals(where):
+    return {"collect": {"select": {"type": ROLE_TYPE, "where": where}, "field": "properties.principalId"}}
+
+
+SAME_PRINCIPALS = {
+    "value": principals({"value": {"scopeOf": {"field": "id"}}, "notEquals": {"subject": "id"}}),
+    "subsetOf": principals({"value": {"scopeOf": {"field": "id"}}, "equals": {"subject": "id"}}),
+}
+
+
+def role(scope, name, principal):
+    return make(ROLE_TYPE, name, None, id=f"{scope.id}/providers/{ROLE_TYPE}/{name}",
+                properties={"principalId": principal})
+
+
+def test_collect_compares_whole_sets_of_principals():
+    h1, h2 = hub("h1"), hub("h2", "centralus")
+    estate = Estate([h1, h2, role(h1, "a", "p1"), role(h2, "b", "P1"), role(h1, "c", "p2")])
+    assert evaluate(SAME_PRINCIPALS, h1, estate) is P     # h2's only principal (P1, any case) is on h1
+    result = verdict(SAME_PRINCIPALS, h2, estate)
+    assert result.tri is F and sorted(result.facts["actual"]) == ["p1", "p2"]  # p2 is on h1 only
+    assert evaluate(SAME_PRINCIPALS, h1, Estate([h1])) is P  # nothing elsewhere: nothing missing
+
+
+def test_a_collected_set_with_an_unknown_member_is_unknown():
+    h1, h2 = hub("h1"), hub("h2", "centralus")
+    assert evaluate(SAME_PRINCIPALS, h2, Estate([h1, h2, role(h1, "a", U), role(h2, "b", "p1")])) is N
+    maybe = make(ROLE_TYPE, "m", None, id=f"{h1.id}/providers/{ROLE_TYPE}/m", properties={"principalId": "p9"},
+                 conditional=U)
+    assert evaluate(SAME_PRINCIPALS, h2, Estate([h1, h2, maybe, role(h2, "b", "p1")])) is N
+    unseen = Origin("resource-graph", "g.json", None, {ROLE_TYPE.lower(): "authorizationresources not exported"})
+    lone = make(HUB_TYPE, "h3", origin=unseen, kind="Hub")
+    result = verdict(SAME_PRINCIPALS, lone, Estate([lone]))
+    assert result.tri is N and result.reason == "authorizationresources not exported"
+
+
 @pytest.mark.parametrize(("region", "function", "expected"), [
     ("eastus2", "pairedRegion", "centralus"),
     ("East US 2", "geography", "United States"),
@@ -134,6 +173,9 @@ def test_a_region_without_a_pair_has_none_but_an_unknown_region_is_unknown():
     {"value": {"scopeOf": {"nope": "id"}}, "equals": "x"},
     {"ref": {"scopeOf": {"field": "id"}}},
     {"ref": {"unknown": "id"}, "condition": {"field": "a", "exists": True}},
+    {"value": {"collect": {"select": {"type": "Microsoft.X/y"}}}, "subsetOf": []},
+    {"value": {"collect": {"select": {"type": "nope"}, "field": "a"}}, "subsetOf": []},
+    {"field": "a", "subsetOf": "notalist"},
 ])
 def test_invalid_uses_are_rejected(bad):
     with pytest.raises(ValueError):

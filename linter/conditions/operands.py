@@ -100,7 +100,7 @@ def scope_of(resource_id: str) -> Any:
     return resource_id[:cut] or "/"
 
 
-_OPERAND_KEYS = {"param", "field", "outer", "subject", "pairedRegion", "geography", "scopeOf", "literal"}
+_OPERAND_KEYS = {"param", "field", "outer", "subject", "pairedRegion", "geography", "scopeOf", "collect", "literal"}
 
 
 def compile_operand(raw: Any, path: tuple[str | int, ...]) -> Operand:
@@ -108,8 +108,8 @@ def compile_operand(raw: Any, path: tuple[str | int, ...]) -> Operand:
         if len(raw) != 1 or next(iter(raw)) not in _OPERAND_KEYS:
             raise ConditionError(
                 "an operand that is a mapping must be one of {param: name}, {field: path}, {outer: path}, "
-                "{subject: path}, {pairedRegion: operand}, {geography: operand}, {scopeOf: operand} or "
-                "{literal: value}",
+                "{subject: path}, {pairedRegion: operand}, {geography: operand}, {scopeOf: operand}, "
+                "{collect: {select: ..., field: path}} or {literal: value}",
                 path,
             )
         key, value = next(iter(raw.items()))
@@ -123,6 +123,11 @@ def compile_operand(raw: Any, path: tuple[str | int, ...]) -> Operand:
             return RegionFunction(key, compile_operand(value, (*path, key)))
         if key == "scopeOf":
             return ScopeOf(compile_operand(value, (*path, key)))
+        if key == "collect":
+            # imported here: collecting needs selections, which are built on operands
+            from linter.conditions.relations import compile_collect
+
+            return compile_collect(value, (*path, key))
         return FieldOf(compile_field_path(value, (*path, key)), key)
     return Literal(raw)
 

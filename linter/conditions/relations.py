@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
-from linter.conditions.operands import Operand
+from linter.conditions.core import Condition, ConditionError, Evidence, Scope, Tri, Verdict
+from linter.conditions.operands import Operand, compile_field_path
 from linter.conditions.operators import Bounds, fold, number
 from linter.model import MISSING, Resource, Unknown
 from linter.paths import FieldPath, resolve
@@ -195,3 +196,49 @@ class Aggregate(Condition):
         if target is None:
             return None, Unknown(f"{target_id} is not in the scanned estate")
         return target, None
+
+
+@dataclass(slots=True)
+class Collect(Operand):
+    """`{collect: {select: ..., field: path}}`: the distinct values of a field over a selection, as a list
+    (e.g. the principals with a role on other hubs), to compare whole sets with `subsetOf`.
+
+    The list must be exact to be compared, so a member that is only possibly selected, a value that is
+    UNKNOWN, or a type the input cannot show makes the whole list UNKNOWN.
+    """
+
+    selection: Selection
+    path: FieldPath
+
+    def get(self, scope: Scope) -> Any:
+        unobserved = self.selection.unobserved_reason(scope)
+        if unobserved:
+            return Unknown(unobserved)
+        members, reason = self.selection.select(scope)
+        values: list[Any] = []
+        seen: set[Any] = set()
+        for resource, certain in members:
+            if not certain:
+                return Unknown(reason or f"whether {resource.display_name} is selected is not known")
+            value = resolve(resource.fields(), self.path)
+            if isinstance(value, Unknown):
+                return value
+            for item in value if isinstance(value, list) else [value]:
+                if item is MISSING or isinstance(item, (dict, list)):
+                    continue
+                if isinstance(item, Unknown):
+                    return item
+                key = fold(item, False)
+                if key not in seen:
+                    seen.add(key)
+                    values.append(item)
+        return values
+
+
+def compile_collect(raw: Any, path: tuple[str | int, ...]) -> Collect:
+    from linter.conditions.compiler import compile_selection
+
+    if not isinstance(raw, Mapping) or set(raw) != {"select", "field"}:
+        raise ConditionError("`collect` takes {select: <selection>, field: <path>}", path)
+    return Collect(compile_selection(raw["select"], (*path, "select"), True),
+                   compile_field_path(raw["field"], (*path, "field")))
