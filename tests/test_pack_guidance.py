@@ -1,0 +1,36 @@
+"""The pack quotes Microsoft's guidance verbatim: every quote attributed to the hub guidance (the seed) is a
+sentence of it, and every rule of the catalog's Foundry section quotes the guidance it implements."""
+
+from __future__ import annotations
+
+import re
+
+from linter.rules import builtin_pack_dir, load_rules
+from tests.conftest import shared_path
+
+SEED_URL = "https://learn.microsoft.com/azure/ai-foundry/how-to/disaster-recovery"
+
+
+def normalise(text: str) -> str:
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a link reads as its text
+    return " ".join(text.split())
+
+
+def pack():
+    rules, problems = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+    assert not problems
+    return rules
+
+
+def test_quotes_from_the_hub_guidance_are_verbatim():
+    seed = normalise(shared_path("seed", "azure-ai-foundry-disaster-recovery.md").read_text(encoding="utf-8"))
+    quoted = [(rule.id, quote) for rule in pack() for quote, source in rule.docs.guidance
+              if source.split("#")[0] == SEED_URL]
+    assert len(quoted) >= 20
+    misquoted = [(rule_id, quote) for rule_id, quote in quoted if normalise(quote) not in seed]
+    assert not misquoted
+
+
+def test_every_rule_quotes_the_guidance_it_implements():
+    unquoted = [rule.id for rule in pack() if not rule.docs.guidance]
+    assert not unquoted
