@@ -3,7 +3,6 @@ region facts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +68,7 @@ class RegionFunction(Operand):
             return region
         if not isinstance(region, str):
             return MISSING
-        if not regions.is_known(region):
+        if regions.geography(region) is None:  # every region in the table has a geography
             # Absent would read as "a region without a pair"; a region the table lacks is not known to be one.
             return Unknown(f"region '{region}' is not in drlint's region table, so its pair and geography are "
                            "not known")
@@ -98,38 +97,6 @@ def scope_of(resource_id: str) -> Any:
     if cut < 0:
         return MISSING
     return resource_id[:cut] or "/"
-
-
-_OPERAND_KEYS = {"param", "field", "outer", "subject", "pairedRegion", "geography", "scopeOf", "collect", "literal"}
-
-
-def compile_operand(raw: Any, path: tuple[str | int, ...]) -> Operand:
-    if isinstance(raw, Mapping):
-        if len(raw) != 1 or next(iter(raw)) not in _OPERAND_KEYS:
-            raise ConditionError(
-                "an operand that is a mapping must be one of {param: name}, {field: path}, {outer: path}, "
-                "{subject: path}, {pairedRegion: operand}, {geography: operand}, {scopeOf: operand}, "
-                "{collect: {select: ..., field: path}} or {literal: value}",
-                path,
-            )
-        key, value = next(iter(raw.items()))
-        if key == "literal":
-            return Literal(value)
-        if key == "param":
-            if not isinstance(value, str):
-                raise ConditionError("`param` takes a parameter name", (*path, key))
-            return Param(value)
-        if key in ("pairedRegion", "geography"):
-            return RegionFunction(key, compile_operand(value, (*path, key)))
-        if key == "scopeOf":
-            return ScopeOf(compile_operand(value, (*path, key)))
-        if key == "collect":
-            # imported here: collecting needs selections, which are built on operands
-            from linter.conditions.relations import compile_collect
-
-            return compile_collect(value, (*path, key))
-        return FieldOf(compile_field_path(value, (*path, key)), key)
-    return Literal(raw)
 
 
 def compile_field_path(raw: Any, path: tuple[str | int, ...]) -> FieldPath:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from linter.conditions.core import Condition, ConditionError, Evidence, Scope, Tri, Verdict
-from linter.conditions.operands import Operand, compile_field_path
+from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
+from linter.conditions.operands import Operand
 from linter.conditions.operators import Bounds, fold, number
 from linter.model import MISSING, Resource, Unknown
 from linter.paths import FieldPath, resolve
@@ -234,11 +233,3 @@ class Collect(Operand):
                     values.append(item)
         return values
 
-
-def compile_collect(raw: Any, path: tuple[str | int, ...]) -> Collect:
-    from linter.conditions.compiler import compile_selection
-
-    if not isinstance(raw, Mapping) or set(raw) != {"select", "field"}:
-        raise ConditionError("`collect` takes {select: <selection>, field: <path>}", path)
-    return Collect(compile_selection(raw["select"], (*path, "select"), True),
-                   compile_field_path(raw["field"], (*path, "field")))
