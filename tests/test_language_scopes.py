@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from linter.conditions import Tri, compile_condition
-from linter.model import Estate, Origin
+from linter.model import Estate, Origin, Unknown
 from tests.helpers import SUB, U, evaluate, make, verdict
 
 P, F, N = Tri.PASS, Tri.FAIL, Tri.UNKNOWN
@@ -89,6 +89,8 @@ def test_parent_id_reaches_a_childs_parent():
     condition = {"ref": "parentId", "condition": {"field": "location", "equals": "swedencentral"}}
     assert evaluate(condition, deployment, Estate([account, deployment])) is P
     assert evaluate({"field": "parentId", "exists": False}, account) is P
+    orphan = make("Microsoft.CognitiveServices/accounts/projects", "p", None, id=Unknown("name from a parameter"))
+    assert evaluate(condition, orphan, Estate([account, orphan])) is N  # its parent is unknown, not absent
 
 
 def test_a_principal_missing_on_one_hub_is_found_by_nested_aggregates():
