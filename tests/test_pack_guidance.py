@@ -34,3 +34,23 @@ def test_quotes_from_the_hub_guidance_are_verbatim():
 def test_every_rule_quotes_the_guidance_it_implements():
     unquoted = [rule.id for rule in pack() if not rule.docs.guidance]
     assert not unquoted
+
+
+def catalog_postures() -> dict[str, set[str]]:
+    """Rule id -> postures, from the catalog's rules table (`all` means every posture)."""
+    text = shared_path("docs", "dr-catalog.md").read_text(encoding="utf-8")
+    found = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and re.fullmatch(r"DR\d{3}", cells[0]):
+            postures = cells[3]
+            found[cells[0]] = ({"hot-cold", "hot-warm", "hot-hot"} if postures == "all"
+                               else {p.strip() for p in postures.split(",")})
+    return found
+
+
+def test_each_rule_runs_in_the_postures_the_catalog_lists():
+    catalog = catalog_postures()
+    assert len(catalog) >= 31
+    rules = {rule.id: set(rule.postures) for rule in pack()}
+    assert {rule_id: rules.get(rule_id) for rule_id in catalog} == catalog
