@@ -33,7 +33,7 @@ def project(tmp_path: Path, fixture: str) -> Path:
     (tmp_path / "infra" / "expect.yaml").unlink()
     # Only the storage rule: the fixture is a single-region template that other rules rightly fail.
     rules, _ = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
-    others = sorted(rule.id for rule in rules if rule.id != "DR201")
+    others = sorted(r.id for r in rules if r.id != "DR201")
     (tmp_path / "drlint.yaml").write_text("rules:\n" + "".join(f"  {rule}: off\n" for rule in others))
     git = ["git", "-c", "user.email=dev@example.com", "-c", "user.name=dev"]
     subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
