@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from linter.config import Config
+from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
 from linter.inputs.resource_graph import NOT_INDEXED
 from linter.messages import FACT_NAMES
 from linter.paths import PathError, compile_path
@@ -216,15 +217,6 @@ def selected_types(rule: Rule) -> set[str]:
     return found
 
 
-def template_partial_types() -> dict[str, str]:
-    """Types a template shows only in part (locks may come from another deployment)."""
-    try:
-        from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
-    except ImportError:  # before the templates declared any
-        return {}
-    return TEMPLATE_PARTIAL_TYPES
-
-
 def reads_template_source(rule: Rule) -> bool:
     """Rules about how a template is written (`template.*` fields) have nothing to check in an export."""
     return any(k == "field" and isinstance(v, str) and v.lower().startswith("template.")
@@ -233,7 +225,7 @@ def reads_template_source(rule: Rule) -> bool:
 
 def required_outcomes(rule: Rule, kind: str) -> set[str]:
     if kind != "resource-graph":
-        if selected_types(rule) & set(template_partial_types()):
+        if selected_types(rule) & set(TEMPLATE_PARTIAL_TYPES):
             # a template shows the locks it deploys, never that a resource has none: PASS or UNKNOWN
             return {"pass", "unknown"}
         return {"pass", "fail"}
@@ -280,3 +272,5 @@ def test_the_fixture_requirement_itself(tmp_path):
     assert selected_types(dataclasses.replace(storage, source=str(locked))) == {
         "microsoft.machinelearningservices/workspaces", "microsoft.authorization/locks"}
     assert required_outcomes(dataclasses.replace(storage, source=str(locked)), "resource-graph") == {"unknown"}
+    # a template shows the locks it deploys, never that there is none
+    assert required_outcomes(dataclasses.replace(storage, source=str(locked)), "bicep") == {"pass", "unknown"}
