@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from linter.rules import Rule
+
+
+def yaml_value(value: Any) -> str:
+    """A parameter value as it is written in drlint.yaml (flow style: `[Standard_GRS, Standard_GZRS]`)."""
+    import yaml
+
+    text = yaml.safe_dump(value, default_flow_style=True, width=1_000_000).strip()
+    return text.removesuffix("...").strip()
 
 
 def render_markdown(rule: Rule) -> str:
@@ -32,8 +42,12 @@ def render_markdown(rule: Rule) -> str:
     if docs.bicep:
         parts += ["", "### Bicep", "```bicep", docs.bicep, "```"]
     if rule.parameters:
-        parts += ["", "## Parameters (set in drlint.yaml under `rules.<id>.parameters`)"]
-        parts += [f"- `{name}`: default `{value}`" for name, value in rule.parameters.items()]
+        parts += ["", "## Parameters", ""]
+        parts += [f"- `{name}`: default `{yaml_value(value)}`" for name, value in rule.parameters.items()]
+        parts += ["", "Set them in `drlint.yaml` (here with their defaults):", "", "```yaml", "rules:",
+                  f"  {rule.id}:", "    parameters:"]
+        parts += [f"      {name}: {yaml_value(value)}" for name, value in rule.parameters.items()]
+        parts += ["```"]
     if docs.references:
         parts += ["", "## References"] + [f"- {ref}" for ref in docs.references]
     return "\n".join(parts) + "\n"

@@ -61,15 +61,16 @@ def test_a_parameter_of_the_wrong_type_is_a_located_error(tmp_path, value, words
 
 
 def test_parameters_of_a_rule_without_any(tmp_path):
+    rules, _ = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+    bare = next(r for r in sorted(rules, key=lambda r: r.id) if not r.parameters)
     path = tmp_path / "drlint.yaml"
-    path.write_text("rules:\n  DR101:\n    parameters: {minimum: 3}\n")
+    path.write_text(f"rules:\n  {bare.id}:\n    parameters: {{minimum: 3}}\n")
     config, loaded = load_config(path, "drlint.yaml")
     assert loaded == []
-    rules, _ = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
     (problem,) = check_rule_parameters(config, rules)
-    assert "DR101 has no parameter `minimum`" in problem.message and "none" in problem.message
+    assert f"{bare.id} has no parameter `minimum`" in problem.message and "none" in problem.message
     assert str(problem.position) == "drlint.yaml:3:18"
-    assert config.rules["DR101"].parameters == {}
+    assert config.rules[bare.id].parameters == {}
 
 
 def test_parameters_of_unconfigured_rules_and_configs_without_a_file_are_fine():
@@ -107,3 +108,16 @@ def test_a_scan_runs_only_the_rules_of_its_posture(posture):
                          cwd=REPO)
     ran = set(json.loads(run.stdout)["summary"]["rules"])
     assert ran == {r["id"] for r in listed("--posture", posture)}
+
+
+def test_the_drlint_yaml_snippet_of_rules_show_is_a_valid_config_with_the_defaults(tmp_path):
+    from linter.rulesdoc import render_markdown
+
+    rules, _ = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+    for rule in (r for r in rules if r.parameters):
+        snippet = render_markdown(rule).split("```yaml\n", 1)[1].split("```", 1)[0]
+        path = tmp_path / "drlint.yaml"
+        path.write_text(snippet)
+        config, problems = load_config(path, "drlint.yaml")
+        assert problems == [] and check_rule_parameters(config, rules) == [], rule.id
+        assert dict(config.rules[rule.id].parameters) == rule.parameters, rule.id
