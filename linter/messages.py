@@ -20,7 +20,8 @@ MAX_VALUE_CHARS = 200
 def show(value: Any) -> str:
     """A value as a person should read it in a message."""
     if isinstance(value, Unknown):
-        return "unknown"
+        # the expression it comes from (`resourceGroup().location`, `'kv-${baseName}'`), never a bare "unknown"
+        return value.text or "a value known only at deployment"
     if value is MISSING or value is None:
         return "not set"
     if isinstance(value, bool):

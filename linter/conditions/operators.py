@@ -9,7 +9,7 @@ from typing import Any
 
 from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
 from linter.conditions.operands import Operand
-from linter.model import MISSING, Unknown
+from linter.model import MISSING, Unknown, same_value
 from linter.paths import FieldPath, resolve
 
 MAX_MATCH_INPUT = 4096  # regexes from rule files run on untrusted values: bound what they scan
@@ -142,6 +142,9 @@ class Compare(Condition):
         expected = self.expected.get(scope)
         evidence = self._evidence(scope, value)
         facts = {"actual": value, "expected": expected}
+        if self.operator in ("equals", "notEquals") and same_value(value, expected):
+            # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever it is
+            return Verdict(Tri.PASS if self.operator == "equals" else Tri.FAIL, None, evidence, facts)
         unknown = find_unknown(value)
         if unknown is None:
             unknown = find_unknown(expected)

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from linter import messages
 from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
 from linter.conditions.operands import Operand
 from linter.conditions.operators import Bounds, fold, number
@@ -133,6 +134,10 @@ class Aggregate(Condition):
 
         certain_values: set[Any] = set()
         all_values: set[Any] = set()
+        # symbolic unknowns (one expression of one deployment): each is one value, which may or may not
+        # equal a known value or another symbol
+        certain_symbols: set[Any] = set()
+        symbols: dict[Any, str] = {}
         unknown_values = 0
         low = high = 0
         evidence: list[Evidence] = []
@@ -148,6 +153,12 @@ class Aggregate(Condition):
             evidence.append(Evidence(resource, (), None))
             if self.distinct is None:
                 continue
+            if isinstance(value, Unknown) and value.key is not None:
+                symbols.setdefault(value.key, messages.show(value))
+                if certain:
+                    certain_symbols.add(value.key)
+                reason = reason or value.reason
+                continue
             if isinstance(value, Unknown) or value is MISSING:
                 unknown_values += 1
                 if isinstance(value, Unknown):
@@ -160,16 +171,18 @@ class Aggregate(Condition):
                 certain_values.add(key)
 
         if self.distinct is not None:
-            low, high = len(certain_values), len(all_values) + unknown_values
+            low = max(len(certain_values), 1 if certain_symbols else 0)
+            high = len(all_values) + len(symbols) + unknown_values
         if unobserved:
             high = math.inf
             reason = reason or unobserved
         tri = Bounds(low, high).compare(self.operator, expected)
         facts = {
             "count": len(members),
-            "distinct": len(all_values),
+            "distinct": len(all_values) + len(symbols),
             # distinct: the values found; count: the names of the resources counted
-            "values": ", ".join(sorted(str(v) for v in all_values) if self.distinct is not None
+            "values": ", ".join(sorted([str(v) for v in all_values]) + sorted(symbols.values())
+                                if self.distinct is not None
                                 else sorted(r.display_name for r, _ in members)) or "none",
         }
         if self.name:

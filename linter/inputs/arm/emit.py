@@ -33,13 +33,24 @@ def _resource(instance: Instance, fields: dict[str, Any], origin: Origin) -> Res
     if parent_id is None and isinstance(instance.parent_id, str):
         parent_id = instance.parent_id
     return Resource(
-        id=instance.id, type=instance.type, name=instance.name, origin=origin,
+        id=instance.id, type=instance.type, name=_shown(instance.name, instance, "name"), origin=origin,
         anchor=JsonAnchor(run.document, instance.decl.path),
-        location=fields.get("location"), kind=fields.get("kind"), sku=fields.get("sku"),
+        location=_shown(fields.get("location"), instance, "location"), kind=fields.get("kind"), sku=fields.get("sku"),
         properties=fields.get("properties"), tags=fields.get("tags"), zones=fields.get("zones"),
         identity=fields.get("identity"), parent_id=parent_id, conditional=conditional,
         extra={**_placement(run.context), "template": {"location": _location_source(instance)}},
     )
+
+
+def _shown(value: Any, instance: Instance, key: str) -> Any:
+    """An unknown name or location is shown as written in the source (`'kv-${baseName}'`), not as "unknown"."""
+    if not isinstance(value, Unknown) or value.text:
+        return value
+    source_text = getattr(instance.run.document, "source_text", None)  # Bicep: the text in the .bicep file
+    text = source_text((*instance.decl.path, key)) if source_text is not None else None
+    if text is None and isinstance(instance.decl.raw.get(key), str):
+        text = instance.decl.raw[key]
+    return value.shown_as(text[:120] if text else None)
 
 
 def _placement(context: DeploymentContext) -> dict[str, Any]:

@@ -64,8 +64,10 @@ class DeploymentContext:
         if subscription is not None and not _same(subscription, self.subscription):
             changed = replace(changed, subscription=subscription, resource_group=None, location=None)
         if resource_group is not None and not _same(resource_group, changed.resource_group):
-            group_location = Unknown(f"the region of resource group '{resource_group}' is not known") \
-                if isinstance(resource_group, str) else resource_group
+            group_location = Unknown(f"the region of resource group '{resource_group}' is not known",
+                                     ("resourceGroup().location", self.label, resource_group.lower()),
+                                     f"the region of resource group '{resource_group}'") \
+                if isinstance(resource_group, str) else _group_region_of_unknown(resource_group, self.label)
             changed = replace(changed, resource_group=resource_group, location=group_location)
         if location is not None and level != "resourceGroup":
             changed = replace(changed, location=location)
@@ -94,13 +96,19 @@ class DeploymentContext:
             group_id = sub
         else:
             group_id = f"/subscriptions/{sub}/resourceGroups/{group}"
-        location = self.location if self.location is not None else Unknown(LOCATION_REASON)
+        location = self.location if self.location is not None else self.unknown_location()
         return {
             "id": group_id, "name": group, "type": "Microsoft.Resources/resourceGroups", "location": location,
             "managedBy": Unknown("the resource group's managedBy is not known"),
             "tags": Unknown("the resource group's tags are not known"),
             "properties": {"provisioningState": "Succeeded"},
         }
+
+    def unknown_location(self) -> Unknown:
+        """`resourceGroup().location` not configured: one symbolic value per deployment and resource group."""
+        group = self.resource_group if isinstance(self.resource_group, str) else None
+        return Unknown(LOCATION_REASON, ("resourceGroup().location", self.label, group and group.lower()),
+                       "resourceGroup().location")
 
     def deployment_object(self, template: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -112,7 +120,8 @@ class DeploymentContext:
         }
         if self.level != "resourceGroup":
             result["location"] = self.location if self.location is not None else Unknown(
-                "the deployment's location is not known; set the deployment's location in drlint.yaml"
+                "the deployment's location is not known; set the deployment's location in drlint.yaml",
+                ("deployment().location", self.label), "deployment().location",
             )
         return result
 
@@ -206,6 +215,16 @@ def provider_path(resource_type: Any, names: tuple[Any, ...]) -> str:
         raise EvalError(f"'{resource_type}' needs {len(types)} name segment(s), got {len(name_parts)}")
     pairs = "/".join(f"{t}/{n}" for t, n in zip(types, name_parts, strict=False))
     return f"providers/{segments[0]}/{pairs}"
+
+
+def _group_region_of_unknown(group: Unknown, label: str) -> Unknown:
+    """The region of a resource group whose name is not known: say what the name depends on."""
+    if group.source:
+        reason = f"the resource group's name comes from {group.source}, so its region is not known"
+    else:
+        reason = f"the resource group's name is not known ({group.reason}), so neither is its region"
+    key = None if group.key is None else ("resourceGroup().location", label, ("?", group.key))
+    return Unknown(reason, key, "the resource group's region", source=group.source)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -142,14 +142,17 @@ class TemplateRun:
         given = self.inputs.get(declared.lower())
         # a null passed for a parameter with a default gets the default (Bicep's optional module parameters)
         if given is not None and not (given.value is None and "defaultValue" in spec):
-            value = given.value
+            value = _converted(given.value, spec)
         elif "defaultValue" in spec:
             value = resolve(spec["defaultValue"], Env(self))
         elif spec.get("nullable") is True:
             value = None
         else:
             where = "a parameter file or the deployment's parameters" if self.parent is None else "its parent"
-            return Unknown(f"parameter '{declared}' has no value and no default; give it in {where}")
+            # one value per deployment, whatever it is: every use of it is the same (symbolic) value
+            return Unknown(f"parameter '{declared}' has no value and no default; give it in {where}",
+                           ("parameters()", self.context.label, self.document.display, self.base, declared.lower()),
+                           declared)
         self._check_allowed(declared, spec, value)
         return value
 
@@ -405,6 +408,19 @@ class _FunctionFrame:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._owner, name)
+
+
+def _converted(value: Any, spec: dict[str, Any]) -> Any:
+    """ARM converts a string given for a bool or int parameter ("true", "3"), as azd's substituted files have."""
+    declared = str(spec.get("type", "")).lower()
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if declared == "bool" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if declared == "int" and text.lstrip("-").isdigit() and len(text) <= 18:
+        return int(text)
+    return value
 
 
 def _loose_equal(value: Any, option: Any) -> bool:

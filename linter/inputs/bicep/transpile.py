@@ -135,12 +135,12 @@ class FileTranspiler(ExpressionTranslator):
             self.functions.append({"namespace": self.namespace, "members": members})
 
     # ---- hooks of the expression translator --------------------------------------------------------------
-    def unknown(self, reason: str) -> str:
+    def unknown(self, reason: str, key: Any = None, text: str | None = None) -> str:
         name = self._unknowns.get(reason)
         if name is None:
             name = f"__unknown{len(self._unknowns)}"
             self._unknowns[reason] = name
-            self.variables[name] = Unknown(reason)
+            self.variables[name] = Unknown(reason, key, text)
         return call("variables", quote(name))
 
     def record(self, path: PathKey, node: A.Node) -> None:

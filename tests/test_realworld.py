@@ -1,0 +1,95 @@
+"""Real-world layouts and values (issue 9): each case is a fixture of our own under fixtures/realworld/,
+reproducing something public repositories do, scanned end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linter.config import Config, find_config, load_config
+from linter.results import Outcome
+from linter.scan import ScanOptions, run_scan
+
+REALWORLD = Path(__file__).resolve().parents[1] / "fixtures" / "realworld"
+
+
+def scan(*paths: Path, select: tuple[str, ...] = ()):
+    config_path = find_config(paths[0])
+    config, problems = load_config(config_path, str(config_path)) if config_path else (Config(), [])
+    assert not problems
+    return run_scan(ScanOptions(list(paths), select=list(select)), config)
+
+
+def outcomes(report, rule: str) -> list[tuple[str, str]]:
+    """(resource shown, outcome) of a rule's results, in report order."""
+    return [(r.resource.display_name if r.resource else "", r.outcome.value)
+            for r in report.results if r.rule.id == rule]
+
+
+# ---- one unknown expression, one value ------------------------------------------------------------------
+@pytest.mark.parametrize("front_end", ["arm", "bicep"])
+def test_resources_at_the_same_unknown_location_are_in_one_region(front_end):
+    report = scan(REALWORLD / "same-unknown-region" / front_end, select=("DR101", "DR106"))
+    # hub and App Insights both at `location` (= resourceGroup().location, not configured): same region
+    assert sorted(outcomes(report, "DR106")) == [("lab-hub-a", "pass"), ("lab-hub-b", "pass")]
+    # two hubs at that one location are one region: a real failure, not "cannot tell"
+    [dr101] = [r for r in report.results if r.rule.id == "DR101"]
+    assert dr101.outcome is Outcome.FAIL
+    assert "resourceGroup().location" in dr101.message and "unknown" not in dr101.message
+
+
+def test_the_same_expression_in_two_deployments_is_not_one_value():
+    # hub.json deployed twice (two parameter files), neither says where: the regions may differ
+    report = scan(REALWORLD / "two-deployments-unknown-region", select=("DR101",))
+    [dr101] = report.results
+    assert dr101.outcome is Outcome.UNKNOWN
+
+
+def _value(text: str, label: str = "main", template: dict | None = None):
+    from linter.inputs.arm.evaluator import Env, evaluate_string
+    from linter.inputs.arm.scope import DeploymentContext
+    from linter.inputs.arm.template import TemplateRun
+    from linter.inputs.jsondoc import parse_json
+
+    class Sink:
+        def __init__(self) -> None:
+            self.runs: list = []
+
+        def report(self, *args, **kwargs) -> None:
+            pass
+
+        def find_id(self, key):
+            return None
+
+    run = TemplateRun(sink=Sink(), template=template or {}, document=parse_json("{}", "t.json"), base=(), file=None,
+                      context=DeploymentContext(label=label, name=label))
+    return evaluate_string(text, Env(run))
+
+
+def test_symbolic_unknowns_are_equal_only_when_built_the_same_way_in_the_same_deployment():
+    from linter.model import Unknown, same_value
+
+    location = _value("[resourceGroup().location]")
+    assert isinstance(location, Unknown) and location.text == "resourceGroup().location"
+    assert same_value(location, _value("[resourceGroup().location]"))
+    assert not same_value(location, _value("[resourceGroup().location]", label="other"))
+    assert same_value(_value("[toLower(resourceGroup().location)]"), _value("[toLower(resourceGroup().location)]"))
+    assert not same_value(location, _value("[toLower(resourceGroup().location)]"))
+    assert not same_value(_value("[concat('a', resourceGroup().location)]"),
+                          _value("[concat('b', resourceGroup().location)]"))
+    # deployment-time values differ at every use; an Unknown is never `==` (ids must not join by accident)
+    assert not same_value(_value("[utcNow()]"), _value("[utcNow()]"))
+    assert not location == _value("[resourceGroup().location]")  # noqa: SIM201
+    parameter = {"parameters": {"location": {"type": "string"}}}
+    assert same_value(_value("[parameters('location')]", template=parameter),
+                      _value("[parameters('location')]", template=parameter))
+
+
+def test_a_resource_group_named_from_utcnow_says_so():
+    from linter.inputs.arm.scope import DeploymentContext
+
+    context = DeploymentContext(label="main", name="main", level="subscription")
+    nested = context.nested("m", level="resourceGroup", resource_group=_value("[format('rg-{0}', utcNow())]"))
+    region = nested.resource_group_object()["location"]
+    assert "the resource group's name comes from utcNow()" in region.reason
