@@ -75,7 +75,25 @@ def run_rules(rules: Iterable[Rule], estate: Estate) -> tuple[list[Result], list
             diagnostics.append(Diagnostic(f"rule {rule.id} failed while evaluating: {reason}; please report it",
                                           rule.position, code="internal-error"))
     results.sort(key=_result_order)
-    return results, diagnostics
+    return _once(results), diagnostics
+
+
+def _once(results: list[Result]) -> list[Result]:
+    """The same rule on the same resource at the same place is one finding, however many times the resource
+    is deployed identically (a module in a loop whose iterations do not differ)."""
+    seen: set[tuple[Any, ...]] = set()
+    kept: list[Result] = []
+    for result in results:
+        if result.outcome not in (Outcome.FAIL, Outcome.UNKNOWN) or result.position is None:
+            kept.append(result)
+            continue
+        resource = result.resource
+        identity = resource.id_key if resource is not None and resource.id_key is not None else None
+        key = (result.rule.id, result.outcome, result.position, identity, result.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(result)
+    return kept
 
 
 def _result_order(result: Result) -> tuple:

@@ -325,6 +325,10 @@ class Estate:
             self.add(resource)
 
     def add(self, resource: Resource) -> None:
+        if resource.id_key is not None:
+            same = self._by_id.get(resource.id_key)
+            if same is not None and same.origin == resource.origin:
+                return  # one deployment declaring a resource again (identical loop iterations) updates it
         self._resources.append(resource)
         self._by_type.setdefault(resource.type_key, []).append(resource)
         if resource.id_key is not None:

@@ -93,3 +93,11 @@ def test_a_resource_group_named_from_utcnow_says_so():
     nested = context.nested("m", level="resourceGroup", resource_group=_value("[format('rg-{0}', utcNow())]"))
     region = nested.resource_group_object()["location"]
     assert "the resource group's name comes from utcNow()" in region.reason
+
+
+# ---- duplicates -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("front_end", ["arm", "bicep"])
+def test_a_resource_deployed_by_identical_loop_iterations_is_reported_once(front_end):
+    report = scan(REALWORLD / "identical-loop" / front_end, select=("DR202",))
+    assert outcomes(report, "DR202") == [("labstore", "fail")]
+    assert report.resource_count == 1
