@@ -101,3 +101,10 @@ def test_a_resource_deployed_by_identical_loop_iterations_is_reported_once(front
     report = scan(REALWORLD / "identical-loop" / front_end, select=("DR202",))
     assert outcomes(report, "DR202") == [("labstore", "fail")]
     assert report.resource_count == 1
+
+
+# ---- module parameters written as createObject('value', ...) -------------------------------------------
+@pytest.mark.parametrize("front_end", ["arm", "bicep"])
+def test_a_module_parameter_built_by_an_expression_is_literal_only_when_the_expression_is(front_end):
+    report = scan(REALWORLD / "module-parameter-object" / front_end, select=("DR113",))
+    assert sorted(outcomes(report, "DR113")) == [("lab-kv", "pass"), ("labacr", "fail"), ("labdata", "pass")]

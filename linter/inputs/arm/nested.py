@@ -94,8 +94,12 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
         return {}
     inputs: dict[str, ParameterInput] = {}
     for name, spec in given.items():
+        written: Any = None  # the expression the entry is written as, when it is one
         if isinstance(spec, str):
-            # the compiler lifts a ternary around the whole entry: `[if(c, createObject('value', a), ...)]`
+            # the compiler lifts a ternary around the whole entry: `[if(c, createObject('value', a), ...)]`,
+            # and writes an optional parameter as `[createObject('value', a)]`: how the value is written
+            # (literal or not) is that expression, not the value it evaluates to
+            written = spec
             spec = resolve(spec, instance.env)
             if isinstance(spec, Unknown):
                 inputs[name.lower()] = ParameterInput(spec, False)
@@ -106,6 +110,9 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
             value: Any = Unknown(f"parameter '{name}' is a Key Vault reference")
             inputs[name.lower()] = ParameterInput(value, False)
         elif "value" in spec:
+            if written is not None:  # already evaluated
+                inputs[name.lower()] = ParameterInput(spec["value"], literals.is_literal(written, run))
+                continue
             value = resolve(spec["value"], instance.env)
             inputs[name.lower()] = ParameterInput(value, literals.is_literal(spec["value"], run))
         elif "copy" in spec:
