@@ -108,3 +108,27 @@ def test_a_resource_deployed_by_identical_loop_iterations_is_reported_once(front
 def test_a_module_parameter_built_by_an_expression_is_literal_only_when_the_expression_is(front_end):
     report = scan(REALWORLD / "module-parameter-object" / front_end, select=("DR113",))
     assert sorted(outcomes(report, "DR113")) == [("lab-kv", "pass"), ("labacr", "fail"), ("labdata", "pass")]
+
+
+# ---- nested children that refer to each other -------------------------------------------------------------
+def test_nested_children_refer_to_their_siblings_by_name():
+    report = scan(REALWORLD / "nested-siblings", select=("DR105",))
+    assert not [d for d in report.diagnostics if "not declared" in d.message]
+    assert outcomes(report, "DR105") == [("lab-hub", "pass")]
+
+
+def test_an_unknown_name_is_shown_as_written_in_the_bicep_file(tmp_path):
+    (tmp_path / "main.bicep").write_text(
+        "param baseName string\n"
+        "resource kv 'Microsoft.KeyVault/vaults@2023-07-01' = {\n"
+        "  name: 'kv-${baseName}'\n"
+        "  location: 'eastus2'\n"
+        "  properties: {\n"
+        "    tenantId: subscription().tenantId\n"
+        "    sku: { family: 'A', name: 'standard' }\n"
+        "  }\n"
+        "}\n")
+    report = scan(tmp_path, select=("DR302",))
+    [finding] = report.results
+    assert finding.outcome is Outcome.FAIL
+    assert "Key Vault 'kv-${baseName}' " in finding.message and "unknown" not in finding.message

@@ -50,6 +50,8 @@ def _shown(value: Any, instance: Instance, key: str) -> Any:
     text = source_text((*instance.decl.path, key)) if source_text is not None else None
     if text is None and isinstance(instance.decl.raw.get(key), str):
         text = instance.decl.raw[key]
+    if text and key == "name" and len(text) > 1 and text[0] == text[-1] == "'" and "'" not in text[1:-1]:
+        text = text[1:-1]  # messages quote names themselves: 'kv-${baseName}', not ''kv-${baseName}''
     return value.shown_as(text[:120] if text else None)
 
 
