@@ -54,12 +54,15 @@ def scan_root(paths: list[Path], config: Config) -> Path:
     return common if common.is_dir() else common.parent
 
 
-def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[list[tuple[Path, bool]], list[Diagnostic]]:
-    """Files to consider, each with whether the user named it explicitly."""
+def discover(paths: Iterable[Path], root: Path, exclude: list[str], hidden: list[Path] | None = None,
+             ) -> tuple[list[tuple[Path, bool]], list[Diagnostic]]:
+    """Files to consider, each with whether the user named it explicitly; hidden folders not walked into are
+    added to `hidden`."""
     found: list[tuple[Path, bool]] = []
     diagnostics: list[Diagnostic] = []
     seen: set[Path] = set()
     paths = list(paths)
+    hidden = [] if hidden is None else hidden
     # Files named on the command line first: a file both named and inside a named folder counts as named.
     paths.sort(key=lambda p: p.is_dir())
     for path in paths:
@@ -67,7 +70,7 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
             diagnostics.append(Diagnostic(f"no such file or directory: {path}", Position(str(path)),
                                           code="input-error"))
             continue
-        candidates = _walk(path) if path.is_dir() else iter([(path, True)])
+        candidates = _walk(path, hidden) if path.is_dir() else iter([(path, True)])
         for file, explicit in candidates:
             resolved = file.resolve()
             if resolved in seen or _excluded(resolved, root, exclude):
@@ -81,15 +84,69 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
     return found, diagnostics
 
 
-def _walk(directory: Path) -> Iterator[tuple[Path, bool]]:
+def _walk(directory: Path, hidden: list[Path] | None = None) -> Iterator[tuple[Path, bool]]:
     suffixes = (*JSON_SUFFIXES, *TEXT_KINDS)
     for folder, dirs, files in os.walk(directory):
+        if hidden is not None:
+            hidden.extend(Path(folder) / d for d in sorted(dirs) if d.startswith(".") and d not in EXCLUDED_DIRS)
         dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS and not d.startswith("."))
         for name in sorted(files):
             if name.endswith(suffixes):
                 file = Path(folder) / name
                 if not file.is_symlink():
                     yield file, False
+
+
+def hidden_template_folders(hidden: list[Path], found_any: bool, ctx: LoadContext) -> list[Diagnostic]:
+    """Hidden folders (`.infra/`, where Foundry samples keep their IaC) are not walked into: say so when they
+    hold templates (an error when nothing else was found: the user's templates were not checked at all), and
+    say so when a scan found no file to check."""
+    with_templates = [h for h in hidden if _has_templates(h)]
+    if not with_templates:
+        if found_any:
+            return []
+        return [Diagnostic("no ARM template, parameter file, Bicep file or Resource Graph result found; nothing "
+                           "was checked", None, severity="warning")]
+    shown = ", ".join(ctx.display(h) + "/" for h in with_templates[:5])
+    more = f" and {len(with_templates) - 5} more" if len(with_templates) > 5 else ""
+    command = f"drlint scan {_as_typed(with_templates[0])}"
+    if found_any:
+        return [Diagnostic(f"templates in hidden folders ({shown}{more}) were not checked: hidden folders are "
+                           f"scanned only when named; add them to the command (`{command}`)",
+                           Position(ctx.display(with_templates[0])), severity="warning")]
+    return [Diagnostic(f"no file to check: the templates are in hidden folders ({shown}{more}), which are "
+                       f"scanned only when named; run `{command}`", Position(ctx.display(with_templates[0])),
+                       code="input-error")]
+
+
+def _as_typed(path: Path) -> str:
+    """A path as the user would type it from here."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+def _has_templates(folder: Path, budget: int = 5000) -> bool:
+    suffixes = (*JSON_SUFFIXES, *TEXT_KINDS)
+    for folder_name, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in EXCLUDED_DIRS]
+        budget -= len(files) + 1
+        if any(name.endswith((".bicep", ".bicepparam")) for name in files):
+            return True
+        if any(name.endswith(suffixes) and "deploymenttemplate" in _head(Path(folder_name) / name) for name in files):
+            return True
+        if budget <= 0:
+            return False
+    return False
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4096).decode("utf-8", "replace").lower()
+    except OSError:
+        return ""
 
 
 def _excluded(path: Path, root: Path, patterns: list[str]) -> bool:
@@ -223,11 +280,13 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
     if config.path is not None:
         diagnostics.extend(check_rule_overrides(config, {r.id.upper() for r in rules}, str(config.path)))
 
-    files, problems = discover(options.paths, root, config.exclude)
+    hidden: list[Path] = []
+    files, problems = discover(options.paths, root, config.exclude, hidden)
     diagnostics.extend(problems)
     ctx = LoadContext(root=root, deployments=config.deployments)
     groups, problems = classify(files, ctx)
     diagnostics.extend(problems)
+    diagnostics.extend(hidden_template_folders(hidden, bool(groups or problems), ctx))
     loaded = load_inputs(groups, ctx)
     diagnostics.extend(loaded.diagnostics)
 

@@ -132,3 +132,24 @@ def test_an_unknown_name_is_shown_as_written_in_the_bicep_file(tmp_path):
     [finding] = report.results
     assert finding.outcome is Outcome.FAIL
     assert "Key Vault 'kv-${baseName}' " in finding.message and "unknown" not in finding.message
+
+
+# ---- IaC in hidden folders --------------------------------------------------------------------------------
+def test_a_scan_that_finds_only_hidden_templates_says_where_they_are():
+    report = scan(REALWORLD / "hidden-infra")
+    [problem] = report.diagnostics
+    assert problem.severity == "error" and ".infra/" in problem.message
+    assert "drlint scan" in problem.message and problem.position.file.endswith(".infra")
+    assert report.resource_count == 0
+
+
+def test_naming_the_hidden_folder_scans_it():
+    report = scan(REALWORLD / "hidden-infra" / ".infra", select=("DR101",))
+    assert not report.diagnostics and report.resource_count == 1
+
+
+def test_an_empty_scan_is_a_warning_not_silence(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing here")
+    report = scan(tmp_path)
+    [problem] = report.diagnostics
+    assert problem.severity == "warning" and "nothing was checked" in problem.message
