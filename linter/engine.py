@@ -80,16 +80,17 @@ def run_rules(rules: Iterable[Rule], estate: Estate) -> tuple[list[Result], list
 
 def _once(results: list[Result]) -> list[Result]:
     """The same rule on the same resource at the same place is one finding, however many times the resource
-    is deployed identically (a module in a loop whose iterations do not differ)."""
+    is deployed identically (a module in a loop whose iterations do not differ, two parameter sets that give
+    the same values)."""
     seen: set[tuple[Any, ...]] = set()
     kept: list[Result] = []
     for result in results:
         if result.outcome not in (Outcome.FAIL, Outcome.UNKNOWN) or result.position is None:
             kept.append(result)
             continue
-        resource = result.resource
-        identity = resource.id_key if resource is not None and resource.id_key is not None else None
-        key = (result.rule.id, result.outcome, result.position, identity, result.message)
+        # the message names the resource and the values that decide; the same text at the same place is the
+        # same finding for whoever reads it, whichever deployment it came from
+        key = (result.rule.id, result.outcome, result.position, result.message)
         if key not in seen:
             seen.add(key)
             kept.append(result)

@@ -18,6 +18,7 @@ from pathlib import Path
 from linter.config import Config, check_rule_overrides
 from linter.engine import plan_rules, run_rules
 from linter.inputs import InputFile, LoadContext, Loaded
+from linter.inputs.deployments import DeploymentPlan, plan_files
 from linter.inputs.jsondoc import JsonError, read_json
 from linter.inputs.registry import FRONT_END_OF_KIND, JSON_SUFFIXES, TEXT_KINDS, front_end
 from linter.inputs.sniff import classify_json
@@ -200,6 +201,26 @@ def _might_be_ours(path: Path) -> bool:
     return any(hint in head for hint in _OURS_HINTS)
 
 
+def plan_deployments(groups: dict[str, list[InputFile]], ctx: LoadContext) -> DeploymentPlan:
+    """One plan of the run's deployments for every template front end (never raises: a bug is reported)."""
+    try:
+        return plan_files(groups, ctx)
+    except Exception as exc:  # a planner bug must not lose the run: each front end then plans its own files
+        plan = DeploymentPlan()
+        plan.diagnostics.append(Diagnostic(f"internal error planning deployments ({type(exc).__name__}: {exc}); "
+                                           "please report it", None, code="internal-error"))
+        return plan
+
+
+def _config_display(config: Config, root: Path) -> str:
+    if config.path is None:
+        return "drlint.yaml"
+    try:
+        return config.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return config.path.as_posix()
+
+
 def load_inputs(groups: dict[str, list[InputFile]], ctx: LoadContext) -> Loaded:
     loaded = Loaded()
     for name, files in groups.items():
@@ -283,10 +304,15 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
     hidden: list[Path] = []
     files, problems = discover(options.paths, root, config.exclude, hidden)
     diagnostics.extend(problems)
-    ctx = LoadContext(root=root, deployments=config.deployments)
+    ctx = LoadContext(root=root, deployments=config.deployments, config_file=_config_display(config, root),
+                      config_root=config.root, config_positions=list(config.deployment_positions))
     groups, problems = classify(files, ctx)
     diagnostics.extend(problems)
     diagnostics.extend(hidden_template_folders(hidden, bool(groups or problems), ctx))
+    ctx.plan = plan_deployments(groups, ctx)
+    diagnostics.extend(ctx.plan.diagnostics)
+    for planned_front_end in {d.front_end for d in ctx.plan.deployments}:
+        groups.setdefault(planned_front_end, [])  # a template named only by a parameter file or drlint.yaml
     loaded = load_inputs(groups, ctx)
     diagnostics.extend(loaded.diagnostics)
 

@@ -153,3 +153,50 @@ def test_an_empty_scan_is_a_warning_not_silence(tmp_path):
     report = scan(tmp_path)
     [problem] = report.diagnostics
     assert problem.severity == "warning" and "nothing was checked" in problem.message
+
+
+# ---- build output beside its source -----------------------------------------------------------------------
+def _copy(case: str, tmp_path: Path, *names: str) -> Path:
+    import shutil
+
+    for name in names:
+        shutil.copy(REALWORLD / case / name, tmp_path / name)
+    return tmp_path
+
+
+def test_the_build_output_of_a_bicep_file_is_not_a_second_deployment():
+    # a stale main.json (built when the default region was westus3) beside main.bicep (eastus2): one account
+    report = scan(REALWORLD / "build-output", select=("DR104",))
+    [dr104] = report.results
+    assert dr104.outcome is Outcome.FAIL and report.resource_count == 1
+    assert dr104.position.file.endswith("main.bicep")
+    [note] = [d for d in report.diagnostics if d.severity == "note"]
+    assert note.position.file.endswith("main.json") and "build output of main.bicep" in note.message
+
+
+def test_a_build_output_alone_is_scanned(tmp_path):
+    report = scan(_copy("build-output", tmp_path, "main.json"), select=("DR104",))
+    [dr104] = report.results
+    assert dr104.outcome is Outcome.FAIL and dr104.position.file == "main.json"
+    assert not report.diagnostics
+
+
+def test_drlint_yaml_naming_the_build_output_wins(tmp_path):
+    _copy("build-output", tmp_path, "main.json", "main.bicep")
+    (tmp_path / "drlint.yaml").write_text("deployments:\n  - name: built\n    template: main.json\n")
+    report = scan(tmp_path, select=("DR104",))
+    assert [r.position.file for r in report.results] == ["main.json"] and report.resource_count == 1
+    assert [d.position.file for d in report.diagnostics if d.severity == "note"] == ["main.bicep"]
+
+
+def test_the_parameter_files_of_a_build_output_give_the_source_its_values(tmp_path):
+    _copy("build-output", tmp_path, "main.json", "main.bicep")
+    for env, region in (("primary", "eastus2"), ("secondary", "centralus")):
+        (tmp_path / f"main.{env}.parameters.json").write_text(
+            '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", '
+            f'"contentVersion": "1.0.0.0", "parameters": {{"location": {{"value": "{region}"}}, '
+            f'"prefix": {{"value": "{env}"}}}}}}')
+    report = scan(tmp_path, select=("DR104",))
+    [dr104] = report.results
+    assert dr104.outcome is Outcome.PASS and report.resource_count == 2
+    assert dr104.resource.origin.kind == "bicep"

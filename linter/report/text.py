@@ -26,11 +26,12 @@ def _label(result: Result) -> str:
 
 
 def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
-    for diagnostic in report.diagnostics:
+    shown = [d for d in report.diagnostics if d.severity != "note" or show_unknown]  # notes: what was skipped
+    for diagnostic in shown:
         where = f"{diagnostic.position}: " if diagnostic.position else ""
-        level = "error" if diagnostic.severity == "error" else "warning"
+        level = diagnostic.severity if diagnostic.severity in ("error", "note") else "warning"
         out.write(f"{where}{_paint(level, level, colour)} [{diagnostic.code}] {diagnostic.message}\n")
-    if report.diagnostics:
+    if shown:
         out.write("\n")
 
     current_file = None

@@ -30,13 +30,8 @@ class ArmFrontEnd:
         from linter.inputs.arm.deployments import SourceFile
         from linter.inputs.arm.loader import load_files
 
-        templates, parameters = [], []
-        for file in files:
-            if file.document is None:
-                continue
-            source = SourceFile(file.path.resolve(), file.display, file.document)
-            (parameters if file.kind == "arm-parameters" else templates).append(source)
-        return load_files(templates, parameters, ctx)
+        sources = [SourceFile(f.path.resolve(), f.display, f.document) for f in files if f.document is not None]
+        return load_files(sources, files, ctx)
 
 
 FRONT_END = ArmFrontEnd()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from linter.inputs import LoadContext, Loaded
-from linter.inputs.arm.deployments import Plan, SourceFile, parameter_inputs, plan_deployments, read_source
+from linter.inputs.arm.deployments import SourceFile, parameter_inputs, read_source
 from linter.inputs.arm.emit import emit
 from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
+from linter.inputs.deployments import ARM, Deployment, plan_for
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import Origin, Position, Resource
 from linter.results import Diagnostic
@@ -66,9 +69,10 @@ class Sink:
         return None
 
 
-def load_files(templates: list[SourceFile], parameter_files: list[SourceFile], ctx: LoadContext) -> Loaded:
+def load_files(sources: list[SourceFile], files: list[Any], ctx: LoadContext) -> Loaded:
+    """Evaluate the ARM deployments the planner made of the scanned files (and of files drlint.yaml names)."""
     loaded = Loaded()
-    documents = {f.path: f for f in (*templates, *parameter_files)}
+    documents = {f.path: f for f in sources}
 
     def open_file(path: Path) -> SourceFile | None:
         found = documents.get(path)
@@ -78,8 +82,12 @@ def load_files(templates: list[SourceFile], parameter_files: list[SourceFile], c
                 documents[path] = found
         return found
 
-    plans = plan_deployments(templates, parameter_files, ctx, open_file, loaded.diagnostics)
-    for plan in plans:
+    deployments, problems = plan_for(ARM, files, ctx)
+    loaded.diagnostics.extend(problems)
+    for deployment in deployments:
+        plan = _open(deployment, open_file, ctx, loaded.diagnostics)
+        if plan is None:
+            continue
         origin = Origin(kind="arm", file=plan.template.display, deployment=plan.label)
         loaded.origins.append(origin)
         sink = Sink(ctx, documents)
@@ -94,8 +102,33 @@ def load_files(templates: list[SourceFile], parameter_files: list[SourceFile], c
                 f"internal error evaluating this template ({type(exc).__name__}: {exc}); please report it",
                 Position(plan.template.display), code="internal-error"))
         loaded.diagnostics.extend(sink.diagnostics)
-    loaded.files.extend(f.display for f in (*templates, *parameter_files))
+    loaded.files.extend(f.display for f in sources)
     return loaded
+
+
+@dataclass(slots=True)
+class Plan:
+    label: str
+    template: SourceFile
+    parameters: SourceFile | None = None
+    config: Mapping[str, Any] | None = None
+
+
+def _open(deployment: Deployment, open_file: Any, ctx: LoadContext, diagnostics: list[Diagnostic]) -> Plan | None:
+    """The files of a planned deployment; one that cannot be read is said where the deployment is named."""
+    where = deployment.config_position or Position(ctx.display(deployment.parameters or deployment.template))
+    template = open_file(deployment.template)
+    if template is None:
+        diagnostics.append(Diagnostic(f"the template {ctx.display(deployment.template)} cannot be read",
+                                      where, code="config-error" if deployment.config else "input-error"))
+        return None
+    parameters = None
+    if deployment.parameters is not None:
+        parameters = open_file(deployment.parameters)
+        if parameters is None:
+            diagnostics.append(Diagnostic(f"the parameter file {ctx.display(deployment.parameters)} cannot be read",
+                                          where, code="config-error" if deployment.config else "input-error"))
+    return Plan(deployment.label, template, parameters, deployment.config)
 
 
 def evaluate_plan(plan: Plan, origin: Origin, sink: Sink) -> list[Resource]:
@@ -118,7 +151,8 @@ def _check_inputs(plan: Plan, inputs: dict[str, Any], template: dict[str, Any], 
     if plan.parameters is None:
         return
     declared = {k.lower() for k in (template.get("parameters") or {})}
-    for name in inputs:
-        if name not in declared:
+    given = plan.parameters.document.data.get("parameters") if isinstance(plan.parameters.document.data, dict) else None
+    for name in given if isinstance(given, dict) else {}:
+        if name.lower() not in declared:  # named as written in the file
             sink.report(f"parameter '{name}' is not declared by {plan.template.display}",
                         plan.parameters.document, ("parameters", name))

@@ -58,7 +58,7 @@ def assignments(ws: Workspace, parsed: ParsedFile, depth: int = 0) -> tuple[list
 
 def parameter_inputs(ws: Workspace, parsed: ParsedFile, context: DeploymentContext, sink: Any
                      ) -> tuple[dict[str, ParameterInput], dict[str, Position]]:
-    """Each parameter's value (by lower-cased name), and where each is written."""
+    """Each parameter's value (by lower-cased name), and where each is written (by its name as written)."""
     from linter.inputs.bicep.compile.transpile import FileTranspiler
 
     params, variables = assignments(ws, parsed)
@@ -76,5 +76,5 @@ def parameter_inputs(ws: Workspace, parsed: ParsedFile, context: DeploymentConte
     positions: dict[str, Position] = {}
     for param in params:
         inputs[param.name.lower()] = ParameterInput(run.variable(param.name, Env(run)))
-        positions[param.name.lower()] = Position(parsed.display, param.line, param.col)
+        positions[param.name] = Position(parsed.display, param.line, param.col)
     return inputs, positions
