@@ -320,6 +320,7 @@ class Estate:
         self._by_id: dict[str, Resource] = {}
         self._children: dict[str, list[Resource]] = {}
         self._orphans: dict[str, list[Resource]] = {}
+        self._by_symbol: dict[Hashable, Resource] = {}  # ids that are symbolic unknowns, by key
         self.origins: list[Origin] = []
         for resource in resources:
             self.add(resource)
@@ -329,6 +330,12 @@ class Estate:
             same = self._by_id.get(resource.id_key)
             if same is not None and same.origin == resource.origin:
                 return  # one deployment declaring a resource again (identical loop iterations) updates it
+        symbol = resource.id.key if isinstance(resource.id, Unknown) else None
+        if symbol is not None:
+            same = self._by_symbol.get(symbol)
+            if same is not None and same.origin == resource.origin:
+                return
+            self._by_symbol.setdefault(symbol, resource)
         self._resources.append(resource)
         self._by_type.setdefault(resource.type_key, []).append(resource)
         if resource.id_key is not None:
@@ -356,6 +363,15 @@ class Estate:
 
     def get(self, resource_id: str) -> Resource | None:
         return self._by_id.get(resource_id.lower())
+
+    def find(self, resource_id: object) -> Resource | None:
+        """The resource an id names: a string, or a symbolic unknown (an id built from a name not known
+        before deployment is still the id of the resource declared with that very name expression)."""
+        if isinstance(resource_id, str):
+            return self.get(resource_id)
+        if isinstance(resource_id, Unknown) and resource_id.key is not None:
+            return self._by_symbol.get(resource_id.key)
+        return None
 
     def children(self, parent: Resource) -> list[Resource]:
         if parent.id_key is None:

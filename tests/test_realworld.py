@@ -200,3 +200,53 @@ def test_the_parameter_files_of_a_build_output_give_the_source_its_values(tmp_pa
     [dr104] = report.results
     assert dr104.outcome is Outcome.PASS and report.resource_count == 2
     assert dr104.resource.origin.kind == "bicep"
+
+
+# ---- azd projects ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("front_end", ["arm", "bicep"])
+def test_azd_parameters_belong_to_the_template_beside_them_and_placeholders_are_not_literals(front_end, monkeypatch):
+    for name in ("AZURE_LOCATION", "AZURE_ENV_NAME", "LAB_STORAGE_SKU", "AZURE_PRINCIPAL_ID"):
+        monkeypatch.delenv(name, raising=False)
+    report = scan(REALWORLD / "azd" / front_end, select=("DR101", "DR201", "DR202"))
+    # the parameter file is used (no "without a template"), its extra parameter named as written
+    [extra] = report.diagnostics
+    assert extra.severity == "warning" and "'principalId' is not declared" in extra.message
+    # ${LAB_STORAGE_SKU=Standard_LRS}: the default after `=`; the hub finds its storage account although its
+    # name comes from ${AZURE_ENV_NAME} (one symbolic name on both sides)
+    assert outcomes(report, "DR202") == [("st${environmentName}" if front_end == "bicep"
+                                          else "[format('st{0}', parameters('environmentName'))]", "fail")]
+    assert [o for _, o in outcomes(report, "DR201")] == ["fail"]
+    # ${AZURE_LOCATION} unset: not a region called "${azure_location}", and no allowedValues error
+    [dr101] = [r for r in report.results if r.rule.id == "DR101"]
+    assert dr101.outcome is Outcome.FAIL and dr101.resource.location.reason.startswith("set by azd from")
+
+
+@pytest.mark.parametrize("front_end", ["arm", "bicep"])
+def test_azd_placeholders_take_the_environment_when_it_is_set(front_end, monkeypatch):
+    monkeypatch.setenv("AZURE_LOCATION", "swedencentral")
+    monkeypatch.setenv("LAB_STORAGE_SKU", "Standard_GZRS")
+    monkeypatch.setenv("AZURE_ENV_NAME", "dev")
+    report = scan(REALWORLD / "azd" / front_end, select=("DR101", "DR202"))
+    assert outcomes(report, "DR202") == [("stdev", "pass")]
+    [dr101] = [r for r in report.results if r.rule.id == "DR101"]
+    assert dr101.resource.location == "swedencentral"
+
+
+def test_an_azd_value_outside_allowed_values_is_still_an_error(monkeypatch):
+    monkeypatch.setenv("AZURE_LOCATION", "westus")  # not allowed: that is a real error
+    report = scan(REALWORLD / "azd" / "arm", select=("DR101",))
+    assert [d for d in report.diagnostics if d.severity == "error" and "allowedValues" in d.message]
+
+
+def test_azd_substitution():
+    from linter.inputs.azd import substitute
+    from linter.model import Unknown
+
+    env = {"NAME": "dev"}
+    assert substitute("${NAME}", env) == "dev"
+    assert substitute("rg-${NAME}-${REGION=eastus2}", env) == "rg-dev-eastus2"
+    assert substitute({"tags": ["${NAME}", 3]}, env) == {"tags": ["dev", 3]}
+    assert substitute("${EMPTY=}", env) == ""
+    missing = substitute("${REGION}", env)
+    assert isinstance(missing, Unknown) and "REGION" in missing.reason and missing.text == "${REGION}"
+    assert substitute("$NAME and ${not a placeholder", env) == "$NAME and ${not a placeholder"

@@ -25,7 +25,10 @@ class Ref(Condition):
         target_id = resolve(scope.root, self.path)
         evidence = [Evidence(scope.resource, self.path.key(), target_id)] if scope.resource is not None else []
         if isinstance(target_id, Unknown):
-            return Verdict(Tri.UNKNOWN, target_id.reason, evidence)
+            symbolic = scope.estate.find(target_id)
+            if symbolic is None:
+                return Verdict(Tri.UNKNOWN, target_id.reason, evidence)
+            return self._at(scope, symbolic, evidence)
         if target_id is MISSING or target_id == "":
             return Verdict(Tri.FAIL, f"`{self.path.text}` is not set", evidence, {"ref": None})
         if not isinstance(target_id, str):
@@ -38,6 +41,9 @@ class Ref(Condition):
                 "scan it too to check it",
                 evidence,
             )
+        return self._at(scope, target, evidence)
+
+    def _at(self, scope: Scope, target: Resource, evidence: list[Evidence]) -> Verdict:
         inner = self.condition.evaluate(scope.enter(target))
         facts = dict(inner.facts)
         facts.setdefault("ref", target)
@@ -193,7 +199,8 @@ class Aggregate(Condition):
         assert self.via is not None
         target_id = resolve(resource.fields(), self.via)
         if isinstance(target_id, Unknown):
-            return None, target_id
+            symbolic = scope.estate.find(target_id)
+            return (symbolic, None) if symbolic is not None else (None, target_id)
         if not isinstance(target_id, str) or not target_id:
             return None, Unknown(f"{resource.display_name} has no `{self.via.text}`")
         target = scope.estate.get(target_id)

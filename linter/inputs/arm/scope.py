@@ -15,7 +15,7 @@ from typing import Any
 
 from linter import regions
 from linter.inputs.arm.functions.core import EvalError
-from linter.model import Unknown
+from linter.model import Unknown, derived
 
 LOCATION_REASON = "location comes from resourceGroup().location; set the deployment's location in drlint.yaml"
 SUBSCRIPTION_REASON = "the subscription is not known; set the deployment's subscription in drlint.yaml"
@@ -126,8 +126,17 @@ class DeploymentContext:
         return result
 
     # ---- ids ---------------------------------------------------------------------------------------------
+    def symbolic_id(self, scope: tuple[Any, ...], resource_type: str, names: tuple[Any, ...]) -> Unknown:
+        """The id of a resource whose name is not known: one symbolic value per name expression and scope,
+        the same whether it comes from the declaration or from `resourceId()` with that name."""
+        unknown = next(n for n in (*scope, *names) if isinstance(n, Unknown))
+        split = tuple(part for n in names for part in (n.split("/") if isinstance(n, str) else [n]))
+        return derived(unknown, "id", (*scope, resource_type.lower(), *split))
+
     def resource_id(self, args: tuple[Any, ...]) -> str | Unknown:
         """`resourceId([subscriptionId], [resourceGroupName], type, name1, name2...)`."""
+        if any(isinstance(a, Unknown) for a in args):
+            return self._symbolic_resource_id(args)
         type_at = next((i for i, a in enumerate(args) if isinstance(a, str) and "/" in a), None)
         if type_at is None or type_at > 2:
             raise EvalError("resourceId() needs a resource type such as 'Microsoft.Storage/storageAccounts'")
@@ -144,7 +153,29 @@ class DeploymentContext:
             return f"/subscriptions/{sub}/{tail}"
         return f"/subscriptions/{sub}/resourceGroups/{group}/{tail}"
 
+    def _symbolic_resource_id(self, args: tuple[Any, ...]) -> Unknown:
+        type_at = next((i for i, a in enumerate(args) if isinstance(a, str) and "/" in a), None)
+        first = next(a for a in args if isinstance(a, Unknown))
+        if type_at is None or type_at > 2:
+            return first
+        prefix, resource_type, names = args[:type_at], args[type_at], args[type_at + 1:]
+        sub: Any = prefix[0] if len(prefix) == 2 else self.subscription_segment()
+        group: Any = prefix[-1] if prefix else None
+        if group is None and self.level == "resourceGroup":
+            group = self.resource_group_segment()
+        if isinstance(sub, Unknown) or isinstance(group, Unknown):
+            return sub if isinstance(sub, Unknown) else group
+        return self.symbolic_id((sub, group), resource_type, names)
+
     def subscription_resource_id(self, args: tuple[Any, ...]) -> str | Unknown:
+        if any(isinstance(a, Unknown) for a in args):
+            type_at = next((i for i, a in enumerate(args) if isinstance(a, str) and "/" in a), None)
+            first = next(a for a in args if isinstance(a, Unknown))
+            if type_at is None or type_at > 1 or (type_at == 1 and isinstance(args[0], Unknown)):
+                return first
+            sub = args[0] if type_at == 1 else self.subscription_segment()
+            return first if isinstance(sub, Unknown) else self.symbolic_id((sub, None), args[type_at],
+                                                                           args[type_at + 1:])
         type_at = next((i for i, a in enumerate(args) if isinstance(a, str) and "/" in a), None)
         if type_at is None or type_at > 1:
             raise EvalError("subscriptionResourceId() needs a resource type")
@@ -168,6 +199,16 @@ class DeploymentContext:
     def id_for(self, resource_type: str, name: str | Unknown, scope_id: str | Unknown | None = None) -> str | Unknown:
         """The id of a resource this deployment declares (full type, full `parent/child` name)."""
         if isinstance(name, Unknown):
+            if scope_id is None and resource_type.lower() not in ("microsoft.resources/resourcegroups",
+                                                                   "microsoft.resources/subscriptions"):
+                if self.level == "resourceGroup":
+                    sub, group = self.subscription_segment(), self.resource_group_segment()
+                    if not isinstance(sub, Unknown) and not isinstance(group, Unknown):
+                        return self.symbolic_id((sub, group), resource_type, (name,))
+                elif self.level == "subscription":
+                    sub = self.subscription_segment()
+                    if not isinstance(sub, Unknown):
+                        return self.symbolic_id((sub, None), resource_type, (name,))
             return name
         names = tuple(name.split("/"))
         if scope_id is not None:
