@@ -54,6 +54,14 @@ class Config:
         return self.path.parent if self.path else None
 
 
+def shown_path(path: Path) -> str:
+    """A config file as diagnostics name it: relative to the current directory (the run's root) when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest drlint.yaml in `start` (a file's folder) or any folder above it."""
     folder = start.resolve()

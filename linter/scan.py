@@ -44,9 +44,11 @@ class ScanOptions:
 
 
 def scan_root(paths: list[Path], config: Config) -> Path:
-    """Paths are shown relative to this folder, and no file outside it is read on a template's behalf."""
-    if config.root is not None:
-        return config.root
+    """The one root of a run: paths in results are relative to it, and no file outside it is read on a
+    template's behalf. It is the current directory when every scanned path is inside it (run drlint from the
+    repository root, as CI does, and SARIF paths resolve against the checkout), else the folder that holds
+    every scanned path. Where drlint.yaml is does not change it (its `deployments:` paths start at its own
+    folder, and must still be inside the root)."""
     cwd = Path.cwd().resolve()
     resolved = [p.resolve() for p in paths]
     if all(p == cwd or cwd in p.parents for p in resolved):
@@ -218,7 +220,7 @@ def _config_display(config: Config, root: Path) -> str:
     try:
         return config.path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return config.path.as_posix()
+        return config.path.as_posix()  # above the root (found by walking up): named in full
 
 
 def load_inputs(groups: dict[str, list[InputFile]], ctx: LoadContext) -> Loaded:

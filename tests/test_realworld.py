@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.config import Config, find_config, load_config
+from linter.config import Config, find_config, load_config, shown_path
 from linter.results import Outcome
 from linter.scan import ScanOptions, run_scan
 
@@ -16,7 +16,7 @@ REALWORLD = Path(__file__).resolve().parents[1] / "fixtures" / "realworld"
 
 def scan(*paths: Path, select: tuple[str, ...] = ()):
     config_path = find_config(paths[0])
-    config, problems = load_config(config_path, str(config_path)) if config_path else (Config(), [])
+    config, problems = load_config(config_path, shown_path(config_path)) if config_path else (Config(), [])
     assert not problems
     return run_scan(ScanOptions(list(paths), select=list(select)), config)
 
@@ -250,3 +250,39 @@ def test_azd_substitution():
     missing = substitute("${REGION}", env)
     assert isinstance(missing, Unknown) and "REGION" in missing.reason and missing.text == "${REGION}"
     assert substitute("$NAME and ${not a placeholder", env) == "$NAME and ${not a placeholder"
+
+
+# ---- drlint.yaml deployments -------------------------------------------------------------------------------
+def test_a_json_parameter_file_paired_with_bicep_in_drlint_yaml_is_used_and_not_reported():
+    report = scan(REALWORLD / "config-json-parameters", select=("DR202",))
+    assert not report.diagnostics
+    assert outcomes(report, "DR202") == [("labprod", "pass")]  # Standard_GZRS from the JSON file
+    assert report.results[0].resource.origin.deployment == "production"
+
+
+def test_an_entry_no_front_end_reads_is_reported_at_its_line_in_the_named_config_file(tmp_path, monkeypatch):
+    (tmp_path / "main.bicep").write_text("param location string = 'eastus2'\n")
+    (tmp_path / ".drlint.yaml").write_text(
+        "deployments:\n"
+        "  - template: main.bicep\n"
+        "  - name: network\n"
+        "    template: infra/network.tf\n")
+    monkeypatch.chdir(tmp_path)
+    report = scan(tmp_path)
+    [problem] = report.diagnostics
+    assert problem.code == "config-error" and "network.tf" in problem.message
+    assert ".drlint.yaml" in problem.message
+    assert (problem.position.file, problem.position.line) == (".drlint.yaml", 3)
+
+
+def test_result_paths_are_relative_to_the_current_directory_with_or_without_drlint_yaml(tmp_path, monkeypatch):
+    import shutil
+
+    project = tmp_path / "repo"
+    shutil.copytree(REALWORLD / "config-json-parameters", project)
+    monkeypatch.chdir(project)
+    with_config = scan(Path("infra"), select=("DR202",))
+    (project / "drlint.yaml").unlink()
+    without_config = scan(Path("infra"), select=("DR202",))
+    assert with_config.root == without_config.root == project.resolve()
+    assert with_config.files == without_config.files == ["infra/main.bicep", "infra/production-values.json"]
