@@ -3,6 +3,7 @@ reproducing something public repositories do, scanned end to end."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,31 @@ def test_result_paths_are_relative_to_the_current_directory_with_or_without_drli
     without_config = scan(Path("infra"), select=("DR202",))
     assert with_config.root == without_config.root == project.resolve()
     assert with_config.files == without_config.files == ["infra/main.bicep", "infra/production-values.json"]
+
+
+# ---- a child of a known parent whose own name is not known ------------------------------------------------
+@pytest.mark.parametrize("front_end", ["arm", "bicep"])
+def test_a_child_with_parent_hub_belongs_to_it_even_when_its_name_is_unknown(front_end):
+    report = scan(REALWORLD / "parent-unknown-name" / front_end, select=("DR105",))
+    assert outcomes(report, "DR105") == [("lab-hub", "pass")]
+
+
+def test_a_child_named_from_utcnow_says_what_depends_on_it(tmp_path):
+    hub = "[format('hub-{0}', parameters('stamp'))]"
+    accounts = [{"type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01",
+                 "name": f"ai-{region}", "location": region, "kind": "AIServices", "sku": {"name": "S0"}}
+                for region in ("eastus2", "centralus")]
+    connections = [{"type": "Microsoft.MachineLearningServices/workspaces/connections", "apiVersion": "2024-10-01",
+                    "name": f"[format('{{0}}/{{1}}', format('hub-{{0}}', parameters('stamp')), '{region}')]",
+                    "properties": {"category": "AIServices", "metadata": {
+                        "ResourceId": f"[resourceId('Microsoft.CognitiveServices/accounts', 'ai-{region}')]"}}}
+                   for region in ("eastus2", "centralus")]
+    (tmp_path / "main.json").write_text(json.dumps({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"stamp": {"type": "string", "defaultValue": "[utcNow('yyyyMMdd')]"}},
+        "resources": [{"type": "Microsoft.MachineLearningServices/workspaces", "apiVersion": "2024-10-01",
+                       "name": hub, "location": "eastus2", "kind": "Hub"}, *accounts, *connections]}))
+    report = scan(tmp_path, select=("DR105",))
+    [dr105] = report.results
+    assert dr105.outcome is Outcome.UNKNOWN and "its name comes from utcNow()" in dr105.reason

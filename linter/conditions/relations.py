@@ -109,9 +109,15 @@ class Selection:
 
 
 def _orphan_doubt(orphan: Resource, parent: Resource) -> str:
-    why = f" ({orphan.name.reason})" if isinstance(orphan.name, Unknown) else ""
-    return (f"the name of a {orphan.type.rsplit('/', 1)[-1]} is not known{why}, so whether it belongs to "
-            f"{parent.display_name} is not known")
+    name = orphan.name
+    if isinstance(name, Unknown) and name.source:
+        why = f"its name comes from {name.source}, known only at deployment"  # e.g. utcNow()
+    elif isinstance(name, Unknown):
+        why = f"its name is not known ({name.reason})"
+    else:
+        why = "its parent is not known"
+    kind = orphan.type.rsplit("/", 1)[-1]
+    return f"whether the {kind} resource {orphan.display_name} belongs to {parent.display_name} is not known: {why}"
 
 
 @dataclass(slots=True)

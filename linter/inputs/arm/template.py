@@ -132,7 +132,16 @@ class TemplateRun:
         owner = self._definitions()
         if owner is not self:
             return owner.parameter(name, env)
-        return _memoised(self._params, name, "parameter", self._parameter_value)
+        return _memoised(self._params, name, "parameter", lambda n: self._one_value("parameters()", n,
+                                                                                    self._parameter_value(n)))
+
+    def _one_value(self, kind: str, name: str, value: Any) -> Any:
+        """A parameter or variable has one value per deployment, even one known only then (`utcNow()` as a
+        default): every use of it is that same symbolic value."""
+        if isinstance(value, Unknown) and value.key is None:
+            key = (kind, self.context.label, self.document.display, self.base, name.lower())
+            return Unknown(value.reason, key, value.text, value.source)
+        return value
 
     def _parameter_value(self, name: str) -> Any:
         found = self.parameter_spec(name)
@@ -194,7 +203,8 @@ class TemplateRun:
         owner = self._definitions()
         if owner is not self:
             return owner.variable(name, env)
-        return _memoised(self._vars, name, "variable", self._variable_value)
+        return _memoised(self._vars, name, "variable", lambda n: self._one_value("variables()", n,
+                                                                                self._variable_value(n)))
 
     def _variable_raw(self, name: str) -> Any:
         variables = self._section("variables")
