@@ -16,8 +16,9 @@ that use. The build output of a Bicep file (`bicep build main.bicep` writes `mai
 deployed, so it is scanned and the output is skipped (a note says so), unless a drlint.yaml entry names the
 JSON. If only the JSON is present, the JSON is scanned.
 
-Front ends describe their files (`TemplateFacts`, `ParameterFacts`); this module pairs them and each front end
-evaluates the `Deployment`s planned for it.
+Template front ends describe their files (`describe(files, ctx)` gives `TemplateFacts` and `ParameterFacts`);
+the scan asks every front end, this module pairs the facts once, and each front end evaluates the
+`Deployment`s planned for it (`LoadContext.plan`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from linter.model import Position
 from linter.results import Diagnostic
 
 if TYPE_CHECKING:
-    from linter.inputs import InputFile, LoadContext
+    from linter.inputs import LoadContext
 
 ARM = "arm"
 BICEP = "bicep"
@@ -309,41 +310,11 @@ def config_entries(ctx: LoadContext) -> ConfigEntries:
                          list(ctx.config_positions))
 
 
-def plan_files(groups: Mapping[str, list[InputFile]], ctx: LoadContext) -> DeploymentPlan:
-    """The deployments the scanned files make: each front end describes its files, this module pairs them."""
-    templates: list[TemplateFacts] = []
-    parameters: list[ParameterFacts] = []
-    arm_files = [f for f in groups.get(ARM, []) if f.document is not None]
-    if arm_files:
-        from linter.inputs.arm import deployments as arm
-
-        for file in arm_files:
-            assert file.document is not None
-            source = arm.SourceFile(file.path.resolve(), file.display, file.document)
-            if file.kind == "arm-parameters":
-                parameters.append(arm.parameter_facts(source))
-            else:
-                templates.append(arm.template_facts(source))
-    bicep_files = groups.get(BICEP, [])
-    if bicep_files:
-        from linter.inputs.bicep import deployments as bicep
-        from linter.inputs.bicep.workspace import shared_workspace
-
-        workspace = shared_workspace(ctx)
-        for file in bicep_files:
-            parsed = workspace.parse(file.path)
-            if isinstance(parsed, str):
-                continue  # the front end says why
-            if file.kind == "bicepparam":
-                parameters.append(bicep.parameter_facts(parsed))
-            else:
-                templates.append(bicep.template_facts(parsed))
-    return plan(templates, parameters, config_entries(ctx), exists=lambda p: ctx.inside_root(p) and p.is_file())
-
-
-def plan_for(front_end: str, files: list[InputFile], ctx: LoadContext) -> tuple[list[Deployment], list[Diagnostic]]:
-    """A front end's deployments: the run's plan, or (a front end used on its own) a plan of its files."""
+def plan_for(front_end: str, ctx: LoadContext, describe: Any) -> tuple[list[Deployment], list[Diagnostic]]:
+    """A front end's deployments: the run's plan, or (a front end used on its own) a plan of its own files,
+    which `describe()` gives as (templates, parameter files)."""
     if ctx.plan is not None:
         return ctx.plan.for_front_end(front_end), []
-    own = plan_files({front_end: files}, ctx)
+    templates, parameters = describe()
+    own = plan(templates, parameters, config_entries(ctx), exists=lambda p: ctx.inside_root(p) and p.is_file())
     return own.for_front_end(front_end), own.diagnostics

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from linter.report import reported_results
+from linter.report.writing import WriteOptions, reported_results
 from linter.results import Outcome, Result, RunReport
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m", "unknown": "\033[35m",
@@ -25,8 +25,10 @@ def _label(result: Result) -> str:
     return result.severity
 
 
-def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
-    shown = [d for d in report.diagnostics if d.severity != "note" or show_unknown]  # notes: what was skipped
+def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
+    colour = options.colour
+    # notes say what was not scanned on its own (a build output): shown with the other things not decided
+    shown = [d for d in report.diagnostics if d.severity != "note" or options.show_unknown]
     for diagnostic in shown:
         where = f"{diagnostic.position}: " if diagnostic.position else ""
         level = diagnostic.severity if diagnostic.severity in ("error", "note") else "warning"
@@ -35,7 +37,7 @@ def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> N
         out.write("\n")
 
     current_file = None
-    for result in reported_results(report, show_unknown):
+    for result in reported_results(report, options.show_unknown):
         position = result.position
         file = position.file if position else "<estate>"
         if current_file is not None and file != current_file:

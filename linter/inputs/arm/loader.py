@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext, Loaded
-from linter.inputs.arm.deployments import SourceFile, parameter_inputs, read_source
+from linter.inputs.arm.deployments import SourceFile, parameter_facts, parameter_inputs, read_source, template_facts
 from linter.inputs.arm.emit import emit
 from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.deployments import ARM, Deployment, plan_for
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import Origin, Position, Resource
-from linter.results import Diagnostic
 
 PathKey = tuple[str | int, ...]
 MAX_DIAGNOSTICS_PER_FILE = 50
@@ -82,7 +82,7 @@ def load_files(sources: list[SourceFile], files: list[Any], ctx: LoadContext) ->
                 documents[path] = found
         return found
 
-    deployments, problems = plan_for(ARM, files, ctx)
+    deployments, problems = plan_for(ARM, ctx, lambda: describe(files))
     loaded.diagnostics.extend(problems)
     for deployment in deployments:
         plan = _open(deployment, open_file, ctx, loaded.diagnostics)
@@ -104,6 +104,18 @@ def load_files(sources: list[SourceFile], files: list[Any], ctx: LoadContext) ->
         loaded.diagnostics.extend(sink.diagnostics)
     loaded.files.extend(f.display for f in sources)
     return loaded
+
+
+def describe(files: list[Any]) -> tuple[list[Any], list[Any]]:
+    templates, parameters = [], []
+    for file in files:
+        if file.document is not None:
+            source = SourceFile(file.path.resolve(), file.display, file.document)
+            if file.kind == "arm-parameters":
+                parameters.append(parameter_facts(source))
+            else:
+                templates.append(template_facts(source))
+    return templates, parameters
 
 
 @dataclass(slots=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from linter.inputs import InputFile, LoadContext
 from linter.inputs.bicep.bicepparam import using_path
 from linter.inputs.bicep.compile.imports import is_external
 from linter.inputs.bicep.syntax import ast as A
-from linter.inputs.bicep.workspace import ParsedFile
+from linter.inputs.bicep.workspace import ParsedFile, shared_workspace
 from linter.inputs.deployments import BICEP, ParameterFacts, TemplateFacts
 
 
@@ -37,3 +38,18 @@ def _modules(template: ParsedFile) -> set[Path]:
             if target != template.path:  # a file naming itself is still a deployment (and reported)
                 found.add(target)
     return found
+
+
+def describe(files: list[InputFile], ctx: LoadContext) -> tuple[list[TemplateFacts], list[ParameterFacts]]:
+    templates: list[TemplateFacts] = []
+    parameters: list[ParameterFacts] = []
+    workspace = shared_workspace(ctx)
+    for file in files:
+        parsed = workspace.parse(file.path)
+        if isinstance(parsed, str):
+            continue  # the load says why
+        if file.kind == "bicepparam":
+            parameters.append(parameter_facts(parsed))
+        else:
+            templates.append(template_facts(parsed))
+    return templates, parameters
