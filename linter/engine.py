@@ -14,7 +14,7 @@ from linter import messages
 from linter.conditions import Evidence, Scope, Tri, Verdict
 from linter.config import RuleOverride
 from linter.diagnostics import Diagnostic
-from linter.model import Estate, Position, Resource
+from linter.model import Estate, Position, Provenance, Resource
 from linter.results import Outcome, RelatedLocation, Result
 from linter.rules import Rule
 from linter.vocabulary import OFF
@@ -123,8 +123,28 @@ def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result
     primary = _primary_position(resource, verdict.evidence)
     if verdict.tri is Tri.UNKNOWN:
         return _unknown(rule, resource, primary, verdict, estate_scope=False)
-    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary,
-                  _related(resource, verdict.evidence))
+    related = _related(resource, verdict.evidence)
+    origin = _written_elsewhere(resource, verdict.evidence)
+    if origin is not None and origin.written is not None and origin.written != primary:
+        if origin.by_caller:
+            # the value that decides is written by the template that deploys this one (a module's caller):
+            # point at what to edit there, and link the resource's own (parameterised) line
+            related.insert(0, RelatedLocation(primary, f"{resource.display_name} (the resource it reaches)",
+                                              resource))
+            primary = origin.written
+        else:
+            related.insert(0, RelatedLocation(origin.written, "where the value is written", resource))
+    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary, related)
+
+
+def _written_elsewhere(resource: Resource, evidence: list[Evidence]) -> Provenance | None:
+    """The provenance of the template value a finding is about (where it is written, if elsewhere)."""
+    for item in evidence:
+        if item.resource is resource and len(item.path) >= 2 and item.path[0] == "template":
+            found = resource.provenance.get(str(item.path[1]))
+            if found is not None and found.written is not None:
+                return found
+    return None
 
 
 def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, bool]], doubt: str | None,

@@ -210,6 +210,10 @@ TRACKED_FIELDS = ("location",)
 class Provenance:
     source: ValueSource
     text: str | None = None  # the value as written, when it is one string (for Bicep, the Bicep text)
+    # where a literal is written when not at the field itself (a variable, a module parameter its caller
+    # passes): what the user edits, so a finding about it points there
+    written: Position | None = None
+    by_caller: bool = False  # `written` is in the template that deploys this one (a module's caller)
 
     def as_field(self) -> dict[str, Any]:
         return {"source": self.source.value, "literal": self.source is ValueSource.LITERAL, "text": self.text}

@@ -315,3 +315,18 @@ def test_a_child_named_from_utcnow_says_what_depends_on_it(tmp_path):
     report = scan(tmp_path, select=("DR105",))
     [dr105] = report.results
     assert dr105.outcome is Outcome.UNKNOWN and "its name comes from utcNow()" in dr105.reason
+
+
+# ---- a region literal passed into a module ----------------------------------------------------------------
+@pytest.mark.parametrize(("front_end", "written", "resource_line"), [
+    ("arm", ("main.json", 5), ("main.json", 23)),
+    ("bicep", ("main.bicep", 2), ("vault.bicep", 5)),
+])
+def test_a_literal_region_passed_to_a_module_is_reported_where_it_is_written(front_end, written, resource_line):
+    report = scan(REALWORLD / "caller-literal-region" / front_end, select=("DR113",))
+    [finding] = report.results
+    assert finding.outcome is Outcome.FAIL and "'uksouth'" in finding.message
+    assert (finding.position.file.rsplit("/", 1)[-1], finding.position.line) == written
+    related = finding.related[0]
+    assert related.resource is finding.resource
+    assert (related.position.file.rsplit("/", 1)[-1], related.position.line) == resource_line

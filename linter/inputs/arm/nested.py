@@ -109,11 +109,14 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
             value: Any = Unknown(f"parameter '{name}' is a Key Vault reference")
             inputs[name.lower()] = ParameterInput(value, False)
         elif "value" in spec:
+            entry_path = (*instance.decl.path, "properties", "parameters", name)
             if written is not None:  # already evaluated
-                inputs[name.lower()] = ParameterInput(spec["value"], is_literal(written, run))
+                inputs[name.lower()] = ParameterInput(spec["value"], is_literal(written, run),
+                                                      (run.document, entry_path, written, run))
                 continue
             value = resolve(spec["value"], instance.env)
-            inputs[name.lower()] = ParameterInput(value, is_literal(spec["value"], run))
+            inputs[name.lower()] = ParameterInput(value, is_literal(spec["value"], run),
+                                                  (run.document, (*entry_path, "value"), spec["value"], run))
         elif "copy" in spec:
             # a value built by a property copy loop named `value` (the compiler's form of a for-expression)
             value = resolve(spec, instance.env).get("value", Unknown(f"parameter '{name}' has no value"))

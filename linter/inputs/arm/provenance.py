@@ -60,7 +60,13 @@ def provenance(raw: Any, run: Any) -> Provenance:
     if raw is None:
         return Provenance(ValueSource.DEPLOYMENT, None)  # not written: the deployment decides
     if is_literal(raw, run):
-        return Provenance(ValueSource.LITERAL, text)
+        found = literal_origin(raw, run)
+        if found is None:
+            return Provenance(ValueSource.LITERAL, text)
+        document, path, caller = found
+        value = _value_at(document.data, path)
+        shown = f"'{value}'" if isinstance(value, str) and value[:1] != "[" else text
+        return Provenance(ValueSource.LITERAL, shown, document.position(path), caller)
     if _reads_parameters(raw, run, 0):
         return Provenance(ValueSource.CALLER if run.parent is not None else ValueSource.PARAMETER, text)
     return Provenance(ValueSource.DEPLOYMENT, text)
@@ -91,3 +97,60 @@ def _node_reads_parameters(node: Node, run: Any, depth: int) -> bool:
     if node.name == "variables" and len(node.args) == 1 and isinstance(node.args[0], Lit):
         return _reads_parameters(run.variable_raw(str(node.args[0].value)), run, depth + 1)
     return any(_node_reads_parameters(arg, run, depth) for arg in node.args)
+
+
+def literal_origin(raw: Any, run: Any, depth: int = 0) -> tuple[Any, tuple[Any, ...], bool] | None:
+    """Where a literal that reaches a field through variables and parameters is written, as (document, path,
+    whether a caller passes it): the variable `enforcedLocation = 'uksouth'`, the module parameter its caller
+    passes, a parameter's default. None when the field itself is where the value is written."""
+    if depth > 20 or not isinstance(raw, str) or raw[:1] != "[":
+        return None
+    node = parse_template_string(raw)
+    reference = _first_reference(node) if not isinstance(node, ExpressionError) else None
+    if reference is None:
+        return None
+    kind, name = reference
+    owner = run._definitions() if hasattr(run, "_definitions") else run
+    if kind == "variables":
+        here = (owner.document, (*owner.base, "variables", name), False)
+        return literal_origin(owner.variable_raw(name), owner, depth + 1) or here
+    found = owner.parameter_spec(name)
+    if found is None:
+        return None
+    declared, spec = found
+    given = owner.inputs.get(declared.lower())
+    if given is not None and given.written is not None:
+        document, path, written, caller = given.written
+        deeper = literal_origin(written, caller, depth + 1)
+        return (deeper[0], deeper[1], True) if deeper is not None else (document, path, True)
+    if given is None and "defaultValue" in spec:
+        here = (owner.document, (*owner.base, "parameters", declared, "defaultValue"), False)
+        return literal_origin(spec["defaultValue"], owner, depth + 1) or here
+    return None
+
+
+def _first_reference(node: Node) -> tuple[str, str] | None:
+    """The first `parameters('x')` or `variables('x')` an expression reads (a literal value reads one at most
+    through pure functions: `toLower(variables('region'))`)."""
+    if isinstance(node, (Member, Index)):
+        return _first_reference(node.target)
+    if not isinstance(node, Call):
+        return None
+    if node.name in ("parameters", "variables") and len(node.args) == 1 and isinstance(node.args[0], Lit):
+        return node.name, str(node.args[0].value)
+    for arg in node.args:
+        found = _first_reference(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data

@@ -157,6 +157,8 @@ def _bicep_source_texts(resource: Resource) -> None:
     if not isinstance(document, BicepDocument):
         return
     for name, provenance in resource.provenance.items():
+        if provenance.written is not None:
+            continue  # the literal written elsewhere (a caller's variable) is the text to show
         source = document.source_text((*anchor.base, name))
         if source:
             resource.provenance[name] = dataclasses.replace(provenance, text=source)
