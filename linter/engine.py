@@ -180,7 +180,11 @@ def _unknown(rule: Rule, resource: Resource, position: Position, verdict: Verdic
 def _message(rule: Rule, resource: Resource, verdict: Verdict) -> str:
     context: dict[str, Any] = {"resource": resource, "param": rule.parameters}
     context.update(verdict.facts)
-    text = messages.render(rule.message, context)
+    text, complete = messages.render_checked(rule.message, context)
+    if not complete and verdict.reason:
+        # the message speaks of facts this failure did not produce (a resource that was not followed because
+        # the reference is not set): say what is wrong and how to fix it instead
+        return f"{rule.title}: fails for {resource.display_name}, because {verdict.reason}"
     if verdict.reason:
         text = f"{text} ({verdict.reason})"
     return text

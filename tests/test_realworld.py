@@ -330,3 +330,15 @@ def test_a_literal_region_passed_to_a_module_is_reported_where_it_is_written(fro
     related = finding.related[0]
     assert related.resource is finding.resource
     assert (related.position.file.rsplit("/", 1)[-1], related.position.line) == resource_line
+
+
+# ---- messages people can act on ---------------------------------------------------------------------------
+def test_a_failure_about_a_resource_that_is_not_referenced_says_so_instead_of_filling_blanks(tmp_path):
+    (tmp_path / "main.bicep").write_text(
+        "resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {\n"
+        "  name: 'lab-hub'\n  location: 'eastus2'\n  kind: 'Hub'\n}\n")
+    report = scan(tmp_path, select=("DR201", "DR106"))
+    for finding in report.results:
+        assert finding.outcome is Outcome.FAIL
+        assert "'not set'" not in finding.message and "in not set" not in finding.message
+        assert "lab-hub" in finding.message and "is not set" in finding.message
