@@ -342,3 +342,21 @@ def test_a_failure_about_a_resource_that_is_not_referenced_says_so_instead_of_fi
         assert finding.outcome is Outcome.FAIL
         assert "'not set'" not in finding.message and "in not set" not in finding.message
         assert "lab-hub" in finding.message and "is not set" in finding.message
+
+
+def test_a_hub_finds_its_registry_and_an_unknown_region_is_never_zero_regions(tmp_path):
+    (tmp_path / "main.bicep").write_text(
+        "param baseName string\n"
+        "resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n"
+        "  name: 'cr${baseName}'\n  location: resourceGroup().location\n  sku: { name: 'Basic' }\n}\n"
+        "resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {\n"
+        "  name: 'hub-${baseName}'\n  location: resourceGroup().location\n  kind: 'Hub'\n"
+        "  properties: {\n    containerRegistry: registry.id\n  }\n"
+        "  resource ai 'connections' = {\n    name: 'ai'\n"
+        "    properties: { category: 'AIServices', metadata: { ResourceId: '/subscriptions/x/elsewhere' } }\n"
+        "  }\n}\n")
+    report = scan(tmp_path, select=("DR401", "DR105"))
+    # the registry's name is not known, but it is the one the hub names: Basic is a failure, not "cannot tell"
+    assert outcomes(report, "DR401") == [("hub-${baseName}", "fail")]
+    [dr105] = [r for r in report.results if r.rule.id == "DR105"]
+    assert dr105.outcome is Outcome.FAIL and "0 region" not in dr105.message and "(none)" not in dr105.message

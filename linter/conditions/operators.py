@@ -173,8 +173,9 @@ class Exists(Condition):
         value = self.subject.read(scope)
         evidence = [Evidence(scope.resource, self.subject.path.key(), value)] if (
             scope.resource is not None and self.subject.path is not None) else []
-        if isinstance(value, Unknown):
+        if isinstance(value, Unknown) and scope.estate.find(value) is None:
             return Verdict(Tri.UNKNOWN, value.reason, evidence, {"actual": value})
+        # an unknown id that names a resource of the estate (a symbolic id) is set, whatever its text will be
         present = value is not MISSING and not (isinstance(value, list) and not value and
                                                  self.subject.path is not None and self.subject.path.has_wildcard)
         return Verdict(Tri.PASS if present == self.expected else Tri.FAIL, None, evidence, {"actual": value})

@@ -191,9 +191,11 @@ class Aggregate(Condition):
         tri = Bounds(low, high).compare(self.operator, expected)
         facts = {
             "count": len(members),
-            "distinct": len(all_values) + len(symbols),
+            # at most this many (values not known count once each): never "0 regions (none)" for unknowns
+            "distinct": len(all_values) + len(symbols) + unknown_values,
             # distinct: the values found; count: the names of the resources counted
             "values": ", ".join(sorted([str(v) for v in all_values]) + sorted(symbols.values())
+                                + ([f"{unknown_values} not known before deployment"] if unknown_values else [])
                                 if self.distinct is not None
                                 else sorted(r.display_name for r, _ in members)) or "none",
         }
@@ -206,7 +208,8 @@ class Aggregate(Condition):
         target_id = resolve(resource.fields(), self.via)
         if isinstance(target_id, Unknown):
             symbolic = scope.estate.find(target_id)
-            return (symbolic, None) if symbolic is not None else (None, target_id)
+            # not found: the value measured is not known (the id itself is not a value of the field measured)
+            return (symbolic, None) if symbolic is not None else (None, Unknown(target_id.reason))
         if not isinstance(target_id, str) or not target_id:
             return None, Unknown(f"{resource.display_name} has no `{self.via.text}`")
         target = scope.estate.get(target_id)
