@@ -134,7 +134,26 @@ def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result
             primary = origin.written
         else:
             related.insert(0, RelatedLocation(origin.written, "where the value is written", resource))
+    else:
+        for item, given in _given_elsewhere(verdict.evidence):
+            if given != primary:
+                label = f"where {item.resource.display_name} {'.'.join(map(str, item.path))} is given"
+                related.insert(0, RelatedLocation(given, label, item.resource))
+                break
     return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary, related)
+
+
+def _given_elsewhere(evidence: list[Evidence]) -> list[tuple[Evidence, Position]]:
+    """Where the values that decide are given, when not at the property itself: a parameter file, a module's
+    caller, a variable, a parameter's default (template front ends' anchors can say)."""
+    found = []
+    for item in evidence:
+        origin = getattr(item.resource.anchor, "origin", None)
+        if origin is not None and item.path and item.path[0] != "template":
+            where = origin(item.path)
+            if where is not None:
+                found.append((item, where))
+    return found
 
 
 def _written_elsewhere(resource: Resource, evidence: list[Evidence]) -> Provenance | None:

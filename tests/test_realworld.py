@@ -360,3 +360,13 @@ def test_a_hub_finds_its_registry_and_an_unknown_region_is_never_zero_regions(tm
     assert outcomes(report, "DR401") == [("hub-${baseName}", "fail")]
     [dr105] = [r for r in report.results if r.rule.id == "DR105"]
     assert dr105.outcome is Outcome.FAIL and "0 region" not in dr105.message and "(none)" not in dr105.message
+
+
+@pytest.mark.parametrize("front_end", ["arm", "bicep"])
+def test_a_finding_links_to_the_parameter_file_that_gives_the_deciding_value(front_end, monkeypatch):
+    monkeypatch.delenv("LAB_STORAGE_SKU", raising=False)
+    report = scan(REALWORLD / "azd" / front_end, select=("DR202",))
+    [finding] = report.results
+    given = finding.related[0]
+    assert (given.position.file.rsplit("/", 1)[-1], given.position.line) == ("main.parameters.json", 12)
+    assert "is given" in given.label

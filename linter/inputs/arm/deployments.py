@@ -78,7 +78,9 @@ def parameter_inputs(parameters: SourceFile | None) -> dict[str, ParameterInput]
         elif "value" in entry:
             value = entry["value"]
             # azd writes `${VAR}` / `${VAR=default}` where it substitutes the environment: not literals
-            inputs[name.lower()] = ParameterInput(substitute(value) if has_placeholder(value) else value)
+            given = substitute(value) if has_placeholder(value) else value
+            where = parameters.document.position(("parameters", name, "value"))
+            inputs[name.lower()] = ParameterInput(given, written=(where, value, None))
     return inputs
 
 

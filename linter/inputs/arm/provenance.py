@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.inputs.arm.expressions import Call, ExpressionError, Index, Lit, Member, Node, parse_template_string
-from linter.model import Provenance, Unknown, ValueSource
+from linter.model import Position, Provenance, Unknown, ValueSource
 
 # Functions whose value depends on where or when the template is deployed, or on other resources.
 _CONTEXTUAL = frozenset({
@@ -63,10 +63,9 @@ def provenance(raw: Any, run: Any) -> Provenance:
         found = literal_origin(raw, run)
         if found is None:
             return Provenance(ValueSource.LITERAL, text)
-        document, path, caller = found
-        value = _value_at(document.data, path)
+        where, by_caller, value = found
         shown = f"'{value}'" if isinstance(value, str) and value[:1] != "[" else text
-        return Provenance(ValueSource.LITERAL, shown, document.position(path), caller)
+        return Provenance(ValueSource.LITERAL, shown, where, by_caller)
     if _reads_parameters(raw, run, 0):
         return Provenance(ValueSource.CALLER if run.parent is not None else ValueSource.PARAMETER, text)
     return Provenance(ValueSource.DEPLOYMENT, text)
@@ -99,10 +98,11 @@ def _node_reads_parameters(node: Node, run: Any, depth: int) -> bool:
     return any(_node_reads_parameters(arg, run, depth) for arg in node.args)
 
 
-def literal_origin(raw: Any, run: Any, depth: int = 0) -> tuple[Any, tuple[Any, ...], bool] | None:
-    """Where a literal that reaches a field through variables and parameters is written, as (document, path,
-    whether a caller passes it): the variable `enforcedLocation = 'uksouth'`, the module parameter its caller
-    passes, a parameter's default. None when the field itself is where the value is written."""
+def literal_origin(raw: Any, run: Any, depth: int = 0) -> tuple[Position, bool, Any] | None:
+    """Where a value that reaches a field through variables and parameters is written, as (position, whether
+    the template that deploys this one gives it, the value as written there): the variable
+    `enforcedLocation = 'uksouth'`, the module parameter its caller passes, a parameter file's entry, a
+    parameter's default. None when the field itself is where the value is written."""
     if depth > 20 or not isinstance(raw, str) or raw[:1] != "[":
         return None
     node = parse_template_string(raw)
@@ -112,7 +112,8 @@ def literal_origin(raw: Any, run: Any, depth: int = 0) -> tuple[Any, tuple[Any, 
     kind, name = reference
     owner = run._definitions() if hasattr(run, "_definitions") else run
     if kind == "variables":
-        here = (owner.document, (*owner.base, "variables", name), False)
+        path = (*owner.base, "variables", name)
+        here = (owner.document.position(path), False, _value_at(owner.document.data, path))
         return literal_origin(owner.variable_raw(name), owner, depth + 1) or here
     found = owner.parameter_spec(name)
     if found is None:
@@ -120,13 +121,20 @@ def literal_origin(raw: Any, run: Any, depth: int = 0) -> tuple[Any, tuple[Any, 
     declared, spec = found
     given = owner.inputs.get(declared.lower())
     if given is not None and given.written is not None:
-        document, path, written, caller = given.written
-        deeper = literal_origin(written, caller, depth + 1)
-        return (deeper[0], deeper[1], True) if deeper is not None else (document, path, True)
+        where, written, caller = given.written
+        deeper = literal_origin(written, caller, depth + 1) if caller is not None else None
+        return (deeper[0], True, deeper[2]) if deeper is not None else (where, True, written)
     if given is None and "defaultValue" in spec:
-        here = (owner.document, (*owner.base, "parameters", declared, "defaultValue"), False)
+        path = (*owner.base, "parameters", declared, "defaultValue")
+        here = (owner.document.position(path), False, spec["defaultValue"])
         return literal_origin(spec["defaultValue"], owner, depth + 1) or here
     return None
+
+
+def field_origin(raw_resource: Any, path: tuple[Any, ...], run: Any) -> Position | None:
+    """Where the value of a resource's property (`sku.name`) is given, when not at the property itself."""
+    found = literal_origin(_value_at(raw_resource, path), run)
+    return found[0] if found is not None else None
 
 
 def _first_reference(node: Node) -> tuple[str, str] | None:

@@ -76,6 +76,7 @@ def parameter_inputs(ws: Workspace, parsed: ParsedFile, context: DeploymentConte
     inputs: dict[str, ParameterInput] = {}
     positions: dict[str, Position] = {}
     for param in params:
-        inputs[param.name.lower()] = ParameterInput(run.variable(param.name, Env(run)))
-        positions[param.name] = Position(parsed.display, param.line, param.col)
+        position = Position(parsed.display, param.line, param.col)
+        inputs[param.name.lower()] = ParameterInput(run.variable(param.name, Env(run)), written=(position, None, None))
+        positions[param.name] = position
     return inputs, positions
