@@ -98,12 +98,21 @@ def _node_reads_parameters(node: Node, run: Any, depth: int) -> bool:
     return any(_node_reads_parameters(arg, run, depth) for arg in node.args)
 
 
-def literal_origin(raw: Any, run: Any, depth: int = 0) -> tuple[Position, bool, Any] | None:
+def literal_origin(raw: Any, run: Any, depth: int = 0, rest: tuple[Any, ...] = ()
+                   ) -> tuple[Position, bool, Any] | None:
     """Where a value that reaches a field through variables and parameters is written, as (position, whether
     the template that deploys this one gives it, the value as written there): the variable
     `enforcedLocation = 'uksouth'`, the module parameter its caller passes, a parameter file's entry, a
-    parameter's default. None when the field itself is where the value is written."""
-    if depth > 20 or not isinstance(raw, str) or raw[:1] != "[":
+    parameter's default. None when the field itself is where the value is written. `rest` is the path still
+    to follow inside the value (`sku: sku` gives the whole object; `name` is read from what its caller wrote)."""
+    if depth > 20:
+        return None
+    if rest and isinstance(raw, (dict, list)):
+        inner = raw
+        while rest and isinstance(inner, (dict, list)):
+            inner, rest = _value_at(inner, rest[:1]), rest[1:]
+        return literal_origin(inner, run, depth + 1, rest)
+    if not isinstance(raw, str) or raw[:1] != "[":
         return None
     node = parse_template_string(raw)
     reference = _first_reference(node) if not isinstance(node, ExpressionError) else None
@@ -114,7 +123,7 @@ def literal_origin(raw: Any, run: Any, depth: int = 0) -> tuple[Position, bool, 
     if kind == "variables":
         path = (*owner.base, "variables", name)
         here = (owner.document.position(path), False, _value_at(owner.document.data, path))
-        return literal_origin(owner.variable_raw(name), owner, depth + 1) or here
+        return literal_origin(owner.variable_raw(name), owner, depth + 1, rest) or here
     found = owner.parameter_spec(name)
     if found is None:
         return None
@@ -122,18 +131,21 @@ def literal_origin(raw: Any, run: Any, depth: int = 0) -> tuple[Position, bool, 
     given = owner.inputs.get(declared.lower())
     if given is not None and given.written is not None:
         where, written, caller = given.written
-        deeper = literal_origin(written, caller, depth + 1) if caller is not None else None
+        deeper = literal_origin(written, caller, depth + 1, rest) if caller is not None else None
         return (deeper[0], True, deeper[2]) if deeper is not None else (where, True, written)
     if given is None and "defaultValue" in spec:
         path = (*owner.base, "parameters", declared, "defaultValue")
         here = (owner.document.position(path), False, spec["defaultValue"])
-        return literal_origin(spec["defaultValue"], owner, depth + 1) or here
+        return literal_origin(spec["defaultValue"], owner, depth + 1, rest) or here
     return None
 
 
 def field_origin(raw_resource: Any, path: tuple[Any, ...], run: Any) -> Position | None:
     """Where the value of a resource's property (`sku.name`) is given, when not at the property itself."""
-    found = literal_origin(_value_at(raw_resource, path), run)
+    data, rest = raw_resource, tuple(path)
+    while rest and not isinstance(data, str):  # the property, or the expression giving the object holding it
+        data, rest = _value_at(data, rest[:1]), rest[1:]
+    found = literal_origin(data, run, 0, rest)
     return found[0] if found is not None else None
 
 
