@@ -370,3 +370,11 @@ def test_a_finding_links_to_the_parameter_file_that_gives_the_deciding_value(fro
     given = finding.related[0]
     assert (given.position.file.rsplit("/", 1)[-1], given.position.line) == ("main.parameters.json", 12)
     assert "is given" in given.label
+
+
+def test_a_value_given_by_a_parameter_file_through_two_modules_is_traced_to_the_file():
+    report = scan(REALWORLD / "value-through-modules", select=("DR202",))
+    [finding] = report.results
+    assert finding.outcome is Outcome.FAIL and finding.position.file.endswith("modules/storage.bicep")
+    given = finding.related[0]
+    assert (given.position.file.rsplit("/", 1)[-1], given.position.line) == ("main.parameters.json", 6)
