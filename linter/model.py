@@ -212,8 +212,15 @@ class Provenance:
     text: str | None = None  # the value as written, when it is one string (for Bicep, the Bicep text)
     # where a literal is written when not at the field itself (a variable, a module parameter its caller
     # passes): what the user edits, so a finding about it points there
-    written: Position | None = None
+    # found lazily (a position costs a scan of the file, and most values never decide a finding): a Position,
+    # or an object whose `position()` gives one
+    where: Any = None
     by_caller: bool = False  # `written` is in the template that deploys this one (a module's caller)
+
+    @property
+    def written(self) -> Position | None:
+        where = self.where
+        return where if where is None or isinstance(where, Position) else where.position()
 
     def as_field(self) -> dict[str, Any]:
         return {"source": self.source.value, "literal": self.source is ValueSource.LITERAL, "text": self.text}

@@ -11,6 +11,7 @@ from typing import Any
 from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext
 from linter.inputs.arm.instances import ParameterInput
+from linter.inputs.arm.provenance import Place
 from linter.inputs.azd import has_placeholder, substitute
 from linter.inputs.deployments import ARM, ParameterFacts, TemplateFacts
 from linter.inputs.jsondoc import JsonDocument, JsonError, read_json
@@ -79,7 +80,7 @@ def parameter_inputs(parameters: SourceFile | None) -> dict[str, ParameterInput]
             value = entry["value"]
             # azd writes `${VAR}` / `${VAR=default}` where it substitutes the environment: not literals
             given = substitute(value) if has_placeholder(value) else value
-            where = parameters.document.position(("parameters", name, "value"))
+            where = Place(parameters.document, ("parameters", name, "value"))
             inputs[name.lower()] = ParameterInput(given, written=(where, value, None))
     return inputs
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.inputs.arm.evaluator import resolve
 from linter.inputs.arm.instances import Instance, ParameterInput, evaluate_field
-from linter.inputs.arm.provenance import is_literal
+from linter.inputs.arm.provenance import Place, is_literal
 from linter.inputs.arm.scope import level_of_schema
 from linter.model import Unknown
 
@@ -112,11 +112,11 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
             entry_path = (*instance.decl.path, "properties", "parameters", name)
             if written is not None:  # already evaluated
                 inputs[name.lower()] = ParameterInput(spec["value"], is_literal(written, run),
-                                                      (run.document.position(entry_path), written, run))
+                                                      (Place(run.document, entry_path), written, run))
                 continue
             value = resolve(spec["value"], instance.env)
             inputs[name.lower()] = ParameterInput(value, is_literal(spec["value"], run),
-                                                  (run.document.position((*entry_path, "value")), spec["value"], run))
+                                                  (Place(run.document, (*entry_path, "value")), spec["value"], run))
         elif "copy" in spec:
             # a value built by a property copy loop named `value` (the compiler's form of a for-expression)
             value = resolve(spec, instance.env).get("value", Unknown(f"parameter '{name}' has no value"))

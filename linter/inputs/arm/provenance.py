@@ -98,8 +98,21 @@ def _node_reads_parameters(node: Node, run: Any, depth: int) -> bool:
     return any(_node_reads_parameters(arg, run, depth) for arg in node.args)
 
 
+class Place:
+    """A place in a template, its position found only when asked (positions cost a scan of the file)."""
+
+    __slots__ = ("document", "path")
+
+    def __init__(self, document: Any, path: tuple[Any, ...]) -> None:
+        self.document = document
+        self.path = path
+
+    def position(self) -> Position:
+        return self.document.position(self.path)
+
+
 def literal_origin(raw: Any, run: Any, depth: int = 0, rest: tuple[Any, ...] = ()
-                   ) -> tuple[Position, bool, Any] | None:
+                   ) -> tuple[Position | Place, bool, Any] | None:
     """Where a value that reaches a field through variables and parameters is written, as (position, whether
     the template that deploys this one gives it, the value as written there): the variable
     `enforcedLocation = 'uksouth'`, the module parameter its caller passes, a parameter file's entry, a
@@ -122,7 +135,7 @@ def literal_origin(raw: Any, run: Any, depth: int = 0, rest: tuple[Any, ...] = (
     owner = run._definitions() if hasattr(run, "_definitions") else run
     if kind == "variables":
         path = (*owner.base, "variables", name)
-        here = (owner.document.position(path), False, _value_at(owner.document.data, path))
+        here = (Place(owner.document, path), False, _value_at(owner.document.data, path))
         return literal_origin(owner.variable_raw(name), owner, depth + 1, rest) or here
     found = owner.parameter_spec(name)
     if found is None:
@@ -135,7 +148,7 @@ def literal_origin(raw: Any, run: Any, depth: int = 0, rest: tuple[Any, ...] = (
         return (deeper[0], True, deeper[2]) if deeper is not None else (where, True, written)
     if given is None and "defaultValue" in spec:
         path = (*owner.base, "parameters", declared, "defaultValue")
-        here = (owner.document.position(path), False, spec["defaultValue"])
+        here = (Place(owner.document, path), False, spec["defaultValue"])
         return literal_origin(spec["defaultValue"], owner, depth + 1, rest) or here
     return None
 
@@ -146,7 +159,9 @@ def field_origin(raw_resource: Any, path: tuple[Any, ...], run: Any) -> Position
     while rest and not isinstance(data, str):  # the property, or the expression giving the object holding it
         data, rest = _value_at(data, rest[:1]), rest[1:]
     found = literal_origin(data, run, 0, rest)
-    return found[0] if found is not None else None
+    if found is None:
+        return None
+    return found[0] if isinstance(found[0], Position) else found[0].position()
 
 
 def _first_reference(node: Node) -> tuple[str, str] | None:
