@@ -378,3 +378,10 @@ def test_a_value_given_by_a_parameter_file_through_two_modules_is_traced_to_the_
     assert finding.outcome is Outcome.FAIL and finding.position.file.endswith("modules/storage.bicep")
     given = finding.related[0]
     assert (given.position.file.rsplit("/", 1)[-1], given.position.line) == ("main.parameters.json", 6)
+
+
+def test_a_hub_at_an_unknown_region_is_not_its_own_paired_partner():
+    report = scan(REALWORLD / "same-unknown-region" / "arm", select=("DR102",))
+    # both hubs are at resourceGroup().location: one region, so neither has a partner in another region
+    assert {o for _, o in outcomes(report, "DR102")} <= {"fail", "unknown"}
+    assert "pass" not in {o for _, o in outcomes(report, "DR102")}
