@@ -137,7 +137,7 @@ def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result
     else:
         for item, given in _given_elsewhere(verdict.evidence):
             if given != primary:
-                label = f"where {item.resource.display_name} {'.'.join(map(str, item.path))} is given"
+                label = f"where the value of {item.resource.display_name} is given"
                 related.insert(0, RelatedLocation(given, label, item.resource))
                 break
     return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary, related)

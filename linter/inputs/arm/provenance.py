@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.inputs.arm.expressions import Call, ExpressionError, Index, Lit, Member, Node, parse_template_string
-from linter.model import Position, Provenance, Unknown, ValueSource
+from linter.model import MISSING, Position, Provenance, Unknown, ValueSource, get_ci
 
 # Functions whose value depends on where or when the template is deployed, or on other resources.
 _CONTEXTUAL = frozenset({
@@ -183,7 +183,8 @@ def _first_reference(node: Node) -> tuple[str, str] | None:
 def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
         if isinstance(data, dict) and isinstance(part, str):
-            data = data.get(part)
+            found = get_ci(data, part)  # rules address properties in any case, as Azure does
+            data = None if found is MISSING else found
         elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
             data = data[part]
         else:
