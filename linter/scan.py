@@ -258,7 +258,8 @@ def collect(paths: list[Path], config: Config, root: Path | None = None) -> Load
     started = time.perf_counter()
     root = root or scan_root(paths, config)
     hidden: list[Path] = []
-    files, problems = discover(paths, root, config.exclude, hidden)
+    # `exclude:` patterns are relative to drlint.yaml's folder, which may be below the run's root
+    files, problems = discover(paths, config.root or root, config.exclude, hidden)
     ctx = LoadContext(root=root, deployments=config.deployments, config_file=_config_display(config, root),
                       config_root=config.root, config_positions=list(config.deployment_positions))
     groups, more = classify(files, ctx)

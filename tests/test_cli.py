@@ -190,3 +190,13 @@ def test_installed_command_finds_the_shipped_pack_from_any_folder(tmp_path):
 def test_unwritable_output_is_exit_2(tmp_path):
     run = drlint("scan", DR201_PASS, "--output", tmp_path / "no" / "such" / "dir" / "out.json")
     assert run.returncode == 2 and "cannot write" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_config_excludes_are_relative_to_the_config_folder_from_anywhere(tmp_path):
+    estate = tmp_path / "estate"
+    shutil.copytree(DR201_FAIL, estate / "legacy")
+    shutil.copytree(DR201_PASS, estate / "current")
+    (estate / "drlint.yaml").write_text('exclude: ["legacy/**"]\n')
+    for cwd, target in ((tmp_path, "estate"), (estate, ".")):
+        data, code = as_json("scan", target, "--select", "DR201", cwd=cwd)
+        assert code == 0 and all("legacy" not in f for f in data["summary"]["files"]), (cwd, data["summary"])
