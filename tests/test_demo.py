@@ -133,7 +133,6 @@ def test_the_primary_region_is_clean_where_the_secondary_has_gaps(reports):
 def test_the_readme_first_command_shows_findings_and_unknowns():
     run = drlint_process("scan", "fixtures/demo", "--show-unknown", cwd=REPO)
     assert run.returncode == 1, run.stdout + run.stderr
-    # paths are relative to the folder of drlint.yaml
-    assert "bicep/modules/hub.bicep:" in run.stdout and " DR201 " in run.stdout
+    assert "fixtures/demo/bicep/modules/hub.bicep:" in run.stdout and " DR201 " in run.stdout
     summary = run.stdout.splitlines()[-1]
     assert "(hot-warm)" in summary and "in 5 files" in summary  # the Bicep form only: one estate
