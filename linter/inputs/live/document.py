@@ -1,0 +1,192 @@
+"""The audit's results document: Resource Graph rows plus a record of what the audit fetched.
+
+`drlint audit --save FILE` writes it in the shape `az graph query` prints (`count`, `data`, ...), so
+`drlint scan FILE` reads it back with the Resource Graph reader. The `drlint` member records:
+
+- `fetched`: every type the audit read in full (queried, or listed under every parent): absent means none
+  exist, so a rule needing one FAILs; a type not fetched is UNKNOWN (`*`), never a false failure;
+- `notFetched`: types the rules needed that could not be read at all, with the reason;
+- `failedLists`: parents whose child list call failed (403: the permission that is missing);
+- `failedScopes`: subscription batches or management groups that could not be queried.
+
+The same record gives every resource its `Origin` (what its input could observe), both for a live audit and
+for a saved file, so both give the same findings for the same resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from linter.model import Origin, Position, Resource
+from linter.results import Diagnostic
+
+RECORD_KEY = "drlint"
+FORMAT = "drlint-audit/1"
+NOT_FETCHED = ("this audit did not fetch this type (no active rule needed it); audit again with the rule "
+               "active to check it")
+MAX_RECORD_ITEMS = 1_000_000
+KEPT_FIELDS = ("id", "name", "type", "location", "kind", "sku", "properties", "tags", "identity", "zones",
+               "subscriptionId", "resourceGroup", "tenantId", "managedBy", "plan", "extendedLocation")
+
+
+@dataclass(slots=True)
+class FailedScope:
+    describe: str  # "12 subscriptions (a ... b)", "management group x"
+    subscriptions: list[str]
+    management_group: str | None
+    table: str
+    reason: str
+
+
+@dataclass(slots=True)
+class AuditRecord:
+    fetched: set[str] = field(default_factory=set)
+    not_fetched: dict[str, str] = field(default_factory=dict)
+    failed_lists: list[tuple[str, str, str]] = field(default_factory=list)  # (parent id, child type, reason)
+    failed_scopes: list[FailedScope] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "fetched": sorted(self.fetched),
+            "notFetched": dict(sorted(self.not_fetched.items())),
+            "failedLists": [{"parent": p, "type": t, "reason": r} for p, t, r in self.failed_lists],
+            "failedScopes": [{"scope": f.describe, "subscriptions": f.subscriptions,
+                              "managementGroup": f.management_group, "table": f.table, "reason": f.reason}
+                             for f in self.failed_scopes],
+        }
+
+
+def results_document(rows: list[dict[str, Any]], record: AuditRecord) -> dict[str, Any]:
+    return {"count": len(rows), "total_records": len(rows), "skip_token": None, "data": rows,
+            RECORD_KEY: record.to_json()}
+
+
+def trim_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A Resource Manager item reduced to Resource Graph's columns (no etag, systemData, ...)."""
+    return {k: row[k] for k in KEPT_FIELDS if k in row}
+
+
+def read_record(data: Any) -> tuple[AuditRecord | None, list[tuple[tuple[str | int, ...], str]]]:
+    """The record of a saved audit (None for an ordinary export) and its problems, each with its path."""
+    if not isinstance(data, Mapping) or not isinstance(data.get(RECORD_KEY), Mapping):
+        return None, []
+    raw = data[RECORD_KEY]
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    record = AuditRecord()
+    if raw.get("format") != FORMAT:
+        return None, [((RECORD_KEY, "format"), f"unknown audit record format (expected {FORMAT}); the record is "
+                       "ignored and types Resource Graph does not index are UNKNOWN")]
+    record.fetched = {t.lower() for t in _items(raw.get("fetched"), list) if isinstance(t, str)}
+    for key, value in _items(raw.get("notFetched"), dict):
+        if isinstance(key, str) and isinstance(value, str):
+            record.not_fetched[key.lower()] = _clean(value)
+    for i, item in enumerate(_items(raw.get("failedLists"), list)):
+        if isinstance(item, Mapping) and all(isinstance(item.get(k), str) for k in ("parent", "type", "reason")):
+            record.failed_lists.append((item["parent"], item["type"].lower(), _clean(item["reason"])))
+        else:
+            problems.append(((RECORD_KEY, "failedLists", i), "a failed list needs string parent, type, reason"))
+    for i, item in enumerate(_items(raw.get("failedScopes"), list)):
+        subscriptions = item.get("subscriptions") if isinstance(item, Mapping) else None
+        if isinstance(item, Mapping) and isinstance(item.get("reason"), str) and isinstance(subscriptions, list):
+            group = item.get("managementGroup")
+            record.failed_scopes.append(FailedScope(
+                _clean(str(item.get("scope") or "")), [s.lower() for s in subscriptions if isinstance(s, str)],
+                group if isinstance(group, str) else None, _clean(str(item.get("table") or "resources")),
+                _clean(item["reason"])))
+        else:
+            problems.append(((RECORD_KEY, "failedScopes", i), "a failed scope needs subscriptions and a reason"))
+    return record, problems
+
+
+def _items(value: Any, kind: type) -> Iterable[Any]:
+    if kind is dict:
+        return list(value.items())[:MAX_RECORD_ITEMS] if isinstance(value, Mapping) else []
+    return value[:MAX_RECORD_ITEMS] if isinstance(value, list) else []
+
+
+def _clean(text: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in text)[:2000]
+
+
+def subscription_of(resource_id: Any) -> str | None:
+    if isinstance(resource_id, str):
+        parts = resource_id.split("/")
+        if len(parts) > 2 and parts[1].lower() == "subscriptions":
+            return parts[2].lower()
+    return None
+
+
+def assign_origins(resources: list[Resource], record: AuditRecord, kind: str, display: str,
+                   locate: Any = None) -> tuple[list[Origin], list[Diagnostic]]:
+    """Give each resource the origin that says what its part of the audit could observe; the origins to
+    register (including one per failed scope, so estate-wide counts are UNKNOWN) and the diagnostics."""
+    base: dict[str, str] = {"*": NOT_FETCHED}
+    base.update({t: "" for t in record.fetched})  # "": observed in full (absent means none exist)
+    base.update(record.not_fetched)
+    origins: dict[frozenset[tuple[str, str]], Origin] = {}
+
+    def origin_for(overrides: Mapping[str, str]) -> Origin:
+        key = frozenset(overrides.items())
+        if key not in origins:
+            origins[key] = Origin(kind, display, None, {**base, **overrides})
+        return origins[key]
+
+    by_parent: dict[str, dict[str, str]] = {}
+    for parent, child_type, reason in record.failed_lists:
+        by_parent.setdefault(parent.lower(), {})[child_type] = reason
+    incomplete: dict[str, str] = {}
+    for failure in record.failed_scopes:
+        for subscription in failure.subscriptions:
+            incomplete.setdefault(subscription, f"{failure.describe} could not be queried ({failure.reason})")
+
+    default = origin_for({})
+    for resource in resources:
+        subscription = subscription_of(resource.id)
+        if subscription is not None and subscription in incomplete:
+            resource.origin = origin_for({"*": incomplete[subscription], **{t: incomplete[subscription]
+                                                                            for t in record.fetched}})
+        elif resource.id_key is not None and resource.id_key in by_parent:
+            resource.origin = origin_for(by_parent[resource.id_key])
+        else:
+            resource.origin = default
+    registered = list(origins.values())
+    diagnostics: list[Diagnostic] = []
+    for i, failure in enumerate(record.failed_scopes):
+        why = f"{failure.describe} could not be queried ({failure.reason})"
+        registered.append(Origin(kind, display, None, {"*": why}))
+        position = locate((RECORD_KEY, "failedScopes", i)) if locate else None
+        diagnostics.append(Diagnostic(
+            f"Resource Graph ({failure.table}): {why}; {_listed(failure)}rules are UNKNOWN where they depend on "
+            "it; check the identity's access to those subscriptions and audit again", position))
+    for child_type, parents in _by_type(record.failed_lists).items():
+        reason = parents[0][1]
+        more = f" (and {len(parents) - 1} more like it)" if len(parents) > 1 else ""
+        position = locate((RECORD_KEY, "failedLists")) if locate else None
+        diagnostics.append(Diagnostic(f"{reason}{more}; rules reading {child_type} are UNKNOWN there", position))
+    for child_type, reason in sorted(record.not_fetched.items()):
+        position = locate((RECORD_KEY, "notFetched")) if locate else None
+        diagnostics.append(Diagnostic(f"{child_type} was not fetched: {reason}", position, severity="warning"))
+    return registered, diagnostics
+
+
+def _listed(failure: FailedScope) -> str:
+    if not failure.subscriptions:
+        return ""
+    shown = ", ".join(failure.subscriptions[:5])
+    more = f" and {len(failure.subscriptions) - 5} more" if len(failure.subscriptions) > 5 else ""
+    return f"subscriptions {shown}{more}: "
+
+
+def _by_type(failed: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for parent, child_type, reason in failed:
+        grouped.setdefault(child_type, []).append((parent, reason))
+    return grouped
+
+
+def anchor_position(resource_id: str) -> Position:
+    """Without a saved file, a finding points at the resource id."""
+    return Position(resource_id, 1, 1)

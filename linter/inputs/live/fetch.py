@@ -1,0 +1,210 @@
+"""One live audit: sign in, run the plan's queries and list calls, and return the rows with their record.
+
+`load_live` turns the result into `Loaded`, the same thing a scan's front ends produce, so a live estate is
+evaluated exactly like a saved one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from linter.inputs import Loaded
+from linter.inputs.live.arm import ArmLister
+from linter.inputs.live.auth import (
+    CLOUDS,
+    EndpointError,
+    SignInError,
+    make_credential,
+    rejected,
+    resolve_endpoint,
+    sign_in,
+)
+from linter.inputs.live.children import LOCKS
+from linter.inputs.live.document import (
+    AuditRecord,
+    FailedScope,
+    anchor_position,
+    assign_origins,
+    subscription_of,
+    trim_row,
+)
+from linter.inputs.live.graph import BATCH_SIZE, Scope, ScopeFailure, batches, run_query
+from linter.inputs.live.http import Pacer, Unauthorized
+from linter.inputs.live.plan import MAX_FOLLOW_UP_IDS, AuditPlan, table_of
+from linter.inputs.live.progress import Progress
+from linter.model import FixedAnchor, Origin
+
+__all__ = ["AuditRequest", "AuditResult", "EndpointError", "SignInError", "fetch_estate", "load_live"]
+
+
+@dataclass(slots=True)
+class AuditRequest:
+    subscriptions: list[str] = field(default_factory=list)
+    management_groups: list[str] = field(default_factory=list)
+    all_subscriptions: bool = False
+    auth: str = "default"
+    cloud: str = "AzureCloud"
+    endpoint: str | None = None
+    batch_size: int = BATCH_SIZE
+
+
+@dataclass(slots=True)
+class AuditResult:
+    rows: list[dict[str, Any]]
+    record: AuditRecord
+    graph_requests: int = 0
+    arm_requests: int = 0
+    throttled: int = 0
+    retried: int = 0
+    paced: int = 0
+    duplicates: int = 0  # rows returned twice (kept once)
+    seconds: float = 0.0
+
+
+class _Rows:
+    """Rows by lower-case id: a row returned twice (overlapping scopes, a retried page) is kept once."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, dict[str, Any]] = {}
+        self.anonymous: list[dict[str, Any]] = []  # rows without an id: kept so the reader reports them
+        self.duplicates = 0
+
+    def add(self, row: Any) -> None:
+        resource_id = row.get("id") if isinstance(row, dict) else None
+        if not isinstance(resource_id, str):
+            self.anonymous.append(row if isinstance(row, dict) else {"row": row})
+            return
+        key = resource_id.lower()
+        if key in self.by_id:
+            self.duplicates += 1
+        else:
+            self.by_id[key] = row
+
+    def of_type(self, resource_type: str) -> list[str]:
+        return [r["id"] for r in self.by_id.values() if str(r.get("type", "")).lower() == resource_type]
+
+    def all(self) -> list[dict[str, Any]]:
+        return sorted(self.by_id.values(), key=lambda r: r["id"].lower()) + self.anonymous
+
+
+def fetch_estate(plan: AuditPlan, request: AuditRequest, progress: Progress) -> AuditResult:
+    """Raises SignInError (one sentence) when signing in fails or Azure rejects the token, EndpointError for
+    an endpoint drlint will not use; every other failure is recorded in the result."""
+    started = time.perf_counter()
+    cloud = CLOUDS[request.cloud]
+    base, insecure = resolve_endpoint(cloud, request.endpoint)
+    credential = make_credential(request.auth, cloud)
+    sign_in(credential, request.auth, cloud)
+    from azure.mgmt.resourcegraph import ResourceGraphClient
+
+    # retry_total=0: every retry and wait is decided by http.call, from the service's headers
+    client = ResourceGraphClient(credential, base_url=base, credential_scopes=[cloud.scope], retry_total=0)
+    graph_pacer, arm_pacer = Pacer(progress), Pacer(progress)
+    arm = ArmLister(client, base, arm_pacer, progress, insecure)
+    rows = _Rows()
+    record = AuditRecord(not_fetched=dict(plan.unlistable))
+    failures: list[ScopeFailure] = []
+    try:
+        scopes = _scopes(request, arm, progress)
+        for query in plan.queries:
+            for row in run_query(client, query, scopes, graph_pacer, progress, insecure, failures):
+                rows.add(row)
+        for child in plan.children:
+            if child.type == LOCKS:
+                parents = sorted({f"/subscriptions/{s}" for r in rows.by_id.values()
+                                  if (s := subscription_of(r.get("id")))})
+            else:
+                parents = rows.of_type(child.parent)
+            outcome = arm.list_children(child, parents)
+            for row in outcome.rows:
+                rows.add(trim_row(row))
+            record.failed_lists.extend((parent, child.type, reason) for parent, reason in outcome.failed.items())
+        _follow_up(plan, client, scopes, rows, graph_pacer, progress, insecure, failures)
+    except Unauthorized as exc:
+        raise rejected(request.auth, f"401: {exc.reason}") from None
+    finally:
+        client.close()
+    record.fetched = plan.fetched_types
+    for failure in failures:
+        subscriptions = list(failure.scope.subscriptions) or sorted(failure.seen_subscriptions)
+        record.failed_scopes.append(FailedScope(failure.scope.describe(), subscriptions,
+                                                failure.scope.management_group, failure.table, failure.reason))
+    stats = graph_pacer.stats, arm_pacer.stats
+    return AuditResult(rows.all(), record, stats[0].requests, stats[1].requests,
+                       sum(s.throttled for s in stats), sum(s.retried for s in stats), sum(s.paced for s in stats),
+                       rows.duplicates, time.perf_counter() - started)
+
+
+def _scopes(request: AuditRequest, arm: ArmLister, progress: Progress) -> list[Scope]:
+    scopes = [Scope(management_group=group) for group in dict.fromkeys(request.management_groups)]
+    subscriptions = list(request.subscriptions)
+    if request.all_subscriptions:
+        progress.say("listing subscriptions")
+        subscriptions += arm.subscriptions()
+        progress.say(f"{len(subscriptions)} subscription(s)")
+    scopes += batches(subscriptions, request.batch_size)
+    return scopes
+
+
+def _follow_up(plan: AuditPlan, client: Any, scopes: list[Scope], rows: _Rows, pacer: Pacer, progress: Progress,
+               insecure: bool, failures: list[ScopeFailure]) -> None:
+    """Fetch the resources that `ref`/`via` paths name and the first queries did not return."""
+    if not plan.follow_paths:
+        return
+    from linter.paths import resolve
+
+    wanted: dict[str, set[str]] = {}
+    for row in list(rows.by_id.values()):
+        for path in plan.follow_paths:
+            value = resolve(row, path)
+            for target in value if isinstance(value, list) else [value]:
+                if not isinstance(target, str) or not target.startswith("/") or target.lower() in rows.by_id:
+                    continue
+                table = table_of(_type_of(target) or "")
+                if table is not None:
+                    wanted.setdefault(table, set()).add(target.lower())
+    for table, ids in sorted(wanted.items()):
+        ordered = sorted(ids)
+        progress.say(f"{len(ordered)} referenced resource(s) not returned yet; fetching them")
+        for start in range(0, len(ordered), MAX_FOLLOW_UP_IDS):
+            query = plan.follow_up(table, ordered[start:start + MAX_FOLLOW_UP_IDS])
+            for row in run_query(client, query, scopes, pacer, progress, insecure, failures):
+                rows.add(row)
+
+
+def _type_of(resource_id: str) -> str | None:
+    """`microsoft.ns/type[/child]` from a resource id (the last provider segment)."""
+    lowered = resource_id.lower()
+    marker = lowered.rfind("/providers/")
+    if marker < 0:
+        return None
+    tail = lowered[marker + len("/providers/"):].strip("/").split("/")
+    if len(tail) < 3 or len(tail) % 2 == 0:
+        return None
+    return "/".join([tail[0], *tail[1::2]])
+
+
+def load_live(result: AuditResult, display: str = "live estate") -> Loaded:
+    """The fetched rows as resources (without a saved file, findings point at the resource id)."""
+    from linter.inputs.resource_graph import resource_from_row
+    from linter.results import Diagnostic
+
+    loaded = Loaded()
+    placeholder = Origin("live", display)
+    resources = []
+    for row in result.rows:
+        resource_id = row.get("id") if isinstance(row, Mapping) else None
+        position = anchor_position(resource_id if isinstance(resource_id, str) else display)
+        made = resource_from_row(row, placeholder, FixedAnchor(position))
+        if isinstance(made, str):
+            loaded.diagnostics.append(Diagnostic(made, position))
+        else:
+            resources.append(made)
+    origins, diagnostics = assign_origins(resources, result.record, "live", display)
+    loaded.resources.extend(resources)
+    loaded.origins.extend(origins)
+    loaded.diagnostics.extend(diagnostics)
+    return loaded
