@@ -103,6 +103,105 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
     sys.exit(exit_code(report, effective_fail_on))
 
 
+@main.command()
+@click.option("--subscription", "subscriptions", multiple=True, metavar="ID",
+              help="Subscription to audit (repeatable or comma-separated).")
+@click.option("--management-group", "management_groups", multiple=True, metavar="ID",
+              help="Management group to audit (repeatable or comma-separated).")
+@click.option("--all-subscriptions", is_flag=True, help="Every subscription the credential can read.")
+@click.option("--auth", type=click.Choice(["default", "cli", "managed-identity", "token"]), default="default",
+              show_default=True, help="How to sign in; `token` reads a bearer token from DRLINT_ACCESS_TOKEN.")
+@click.option("--cloud", type=click.Choice(["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"]),
+              default="AzureCloud", show_default=True, help="Azure cloud to audit.")
+@click.option("--endpoint", metavar="URL", help="Another Resource Graph / Resource Manager endpoint.")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write what was fetched as a Resource Graph results file (drlint scan reads it back); "
+                   "findings then point at its lines.")
+@click.option("--show-query", is_flag=True, help="Print the queries and list calls the active rules need, and exit.")
+@click.option("--progress/--no-progress", default=None, help="Progress on standard error (default: on a terminal).")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Extra rule file or directory (repeatable); loaded after the built-in pack.")
+@click.option("--select", multiple=True, metavar="PREFIX",
+              help="Only rules whose id starts with PREFIX (repeatable or comma-separated), e.g. DR2.")
+@click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX.")
+@click.option("--posture", type=click.Choice(["hot-cold", "hot-warm", "hot-hot"]),
+              help="Disaster-recovery posture to check (default: drlint.yaml, else hot-cold).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
+              show_default=True, help="Output format (sarif needs --save: results point at its lines).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
+              help="Lowest severity that makes the exit code 1 (default: drlint.yaml, else warning).")
+@click.option("--show-unknown", is_flag=True, help="Also report checks whose outcome is UNKNOWN, with the reason.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this drlint.yaml instead of searching upwards from the current folder.")
+@click.option("--no-config", is_flag=True, help="Ignore any drlint.yaml.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], all_subscriptions: bool, auth: str,
+          cloud: str, endpoint: str | None, save: Path | None, show_query: bool, progress: bool | None,
+          rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], posture: str | None,
+          output_format: str, output: Path | None, fail_on: str | None, show_unknown: bool,
+          config_path: Path | None, no_config: bool, color: bool | None) -> None:
+    """Check a live Azure estate, read through Resource Graph and Resource Manager.
+
+    Fetches only what the active rules read: one Resource Graph query per table (see --show-query), in
+    subscription batches and pages, plus Resource Manager list calls for what Resource Graph does not index
+    (hub connections, blob services, model deployments, Foundry projects, locks...). The Reader role is enough.
+
+    \b
+    Examples:
+      drlint audit --subscription 00000000-0000-0000-0000-000000000000
+      drlint audit --all-subscriptions --save estate.json --format sarif -o drlint.sarif
+      DRLINT_ACCESS_TOKEN=$(az account get-access-token --query accessToken -o tsv) \\
+        drlint audit --management-group contoso --auth token
+
+    \b
+    Exit codes:
+      0  no finding at or above --fail-on
+      1  findings at or above --fail-on
+      2  usage error, sign-in failure, or part of the estate could not be read (the rest is still reported)
+    """
+    from linter.config import Config, find_config, load_config
+    from linter.scan import ScanOptions
+
+    config, config_problems = Config(), []
+    if not no_config:
+        found = config_path or find_config(Path.cwd())
+        if found is not None:
+            config, config_problems = load_config(found, str(found))
+    options = ScanOptions([], posture, _split(select), _split(ignore), list(rule_paths))
+    from linter.audit import prepare, run_audit
+
+    prepared = prepare(options, config, config_problems)
+    if show_query:
+        _print_diagnostics(prepared.diagnostics)
+        click.echo(prepared.plan.show(), nl=False)
+        return
+    scope = _split(subscriptions), _split(management_groups)
+    if not (scope[0] or scope[1] or all_subscriptions):
+        raise click.UsageError("name what to audit: --subscription ID, --management-group ID or --all-subscriptions")
+    if all_subscriptions and (scope[0] or scope[1]):
+        raise click.UsageError("--all-subscriptions audits every subscription; do not combine it with others")
+    if output_format == "sarif" and save is None:
+        raise click.UsageError("--format sarif needs --save FILE: SARIF results must point at a file (the saved "
+                               "Resource Graph results)")
+    from linter.inputs.live.auth import EndpointError, SignInError
+    from linter.inputs.live.fetch import AuditRequest
+    from linter.inputs.live.progress import Progress
+
+    request = AuditRequest(scope[0], scope[1], all_subscriptions, auth, cloud, endpoint)
+    shown = sys.stderr.isatty() if progress is None else progress
+    try:
+        report = run_audit(prepared, request, Progress(shown), save)
+    except (SignInError, EndpointError) as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"cannot write {save}: {exc.strerror}") from None
+    effective_fail_on = fail_on or config.fail_on or "warning"
+    _emit(report, output_format, output, show_unknown, color)
+    sys.exit(exit_code(report, effective_fail_on))
+
+
 def _emit(report: RunReport, output_format: str, output: Path | None, show_unknown: bool,
           color: bool | None) -> None:
     from linter.report import writer

@@ -35,7 +35,7 @@ from linter.inputs.live.graph import BATCH_SIZE, Scope, ScopeFailure, batches, r
 from linter.inputs.live.http import Pacer, Unauthorized
 from linter.inputs.live.plan import MAX_FOLLOW_UP_IDS, AuditPlan, table_of
 from linter.inputs.live.progress import Progress
-from linter.model import FixedAnchor, Origin
+from linter.model import FixedAnchor, Origin, Position
 
 __all__ = ["AuditRequest", "AuditResult", "EndpointError", "SignInError", "fetch_estate", "load_live"]
 
@@ -187,24 +187,30 @@ def _type_of(resource_id: str) -> str | None:
     return "/".join([tail[0], *tail[1::2]])
 
 
-def load_live(result: AuditResult, display: str = "live estate") -> Loaded:
-    """The fetched rows as resources (without a saved file, findings point at the resource id)."""
+def load_live(result: AuditResult, display: str = "live estate", lines: Mapping[int, int] | None = None) -> Loaded:
+    """The fetched rows as resources. With `lines` (row index -> line of the saved file) findings point at the
+    saved file, else at the resource id."""
     from linter.inputs.resource_graph import resource_from_row
     from linter.results import Diagnostic
 
     loaded = Loaded()
     placeholder = Origin("live", display)
     resources = []
-    for row in result.rows:
+    for index, row in enumerate(result.rows):
         resource_id = row.get("id") if isinstance(row, Mapping) else None
-        position = anchor_position(resource_id if isinstance(resource_id, str) else display)
+        if lines is not None and index in lines:
+            position = Position(display, lines[index], 1)
+        else:
+            position = anchor_position(resource_id if isinstance(resource_id, str) else display)
         made = resource_from_row(row, placeholder, FixedAnchor(position))
         if isinstance(made, str):
             loaded.diagnostics.append(Diagnostic(made, position))
         else:
             resources.append(made)
-    origins, diagnostics = assign_origins(resources, result.record, "live", display)
+    origins, diagnostics = assign_origins(resources, result.record, "resource-graph", display)
     loaded.resources.extend(resources)
     loaded.origins.extend(origins)
     loaded.diagnostics.extend(diagnostics)
+    if lines is not None:
+        loaded.files.append(display)
     return loaded
