@@ -145,8 +145,8 @@ class FakeAzure:
     def _answer(self, request: Request, authorization: str) -> Reply:
         token = authorization[7:] if authorization.startswith("Bearer ") else ""
         if token not in self.tokens_accepted:
-            return Reply(401, {"error": {"code": "ExpiredAuthenticationToken",
-                                         "message": "The access token expiry UTC time is earlier than current UTC time."}})
+            return Reply(401, {"error": {"code": "ExpiredAuthenticationToken", "message": "The access token "
+                                         "expiry UTC time is earlier than current UTC time."}})
         if self.script is not None:
             scripted = self.script(request)
             if scripted is not None:

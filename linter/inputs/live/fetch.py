@@ -156,7 +156,10 @@ def _follow_up(plan: AuditPlan, client: Any, scopes: list[Scope], rows: _Rows, p
         return
     from linter.paths import resolve
 
-    wanted: dict[str, set[str]] = {}
+    failed = {f.scope for f in failures}
+    batch_of = {s: scope for scope in scopes if scope not in failed for s in scope.subscriptions}
+    groups = [scope for scope in scopes if scope.management_group and scope not in failed]
+    wanted: dict[tuple[str, Scope], set[str]] = {}
     for row in list(rows.by_id.values()):
         for path in plan.follow_paths:
             value = resolve(row, path)
@@ -164,14 +167,19 @@ def _follow_up(plan: AuditPlan, client: Any, scopes: list[Scope], rows: _Rows, p
                 if not isinstance(target, str) or not target.startswith("/") or target.lower() in rows.by_id:
                     continue
                 table = table_of(_type_of(target) or "")
-                if table is not None:
-                    wanted.setdefault(table, set()).add(target.lower())
-    for table, ids in sorted(wanted.items()):
+                batch = batch_of.get(subscription_of(target) or "")
+                # a resource outside the audited scopes stays outside (its rules say it was not in the estate)
+                for scope in [batch] if batch is not None else groups:
+                    if table is not None:
+                        wanted.setdefault((table, scope), set()).add(target.lower())
+    if wanted:
+        progress.say(f"{len({i for ids in wanted.values() for i in ids})} referenced resource(s) not returned "
+                     "yet; fetching them")
+    for (table, scope), ids in sorted(wanted.items(), key=lambda item: (item[0][0], scopes.index(item[0][1]))):
         ordered = sorted(ids)
-        progress.say(f"{len(ordered)} referenced resource(s) not returned yet; fetching them")
         for start in range(0, len(ordered), MAX_FOLLOW_UP_IDS):
             query = plan.follow_up(table, ordered[start:start + MAX_FOLLOW_UP_IDS])
-            for row in run_query(client, query, scopes, pacer, progress, insecure, failures):
+            for row in run_query(client, query, [scope], pacer, progress, insecure, failures):
                 rows.add(row)
 
 

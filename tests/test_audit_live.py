@@ -1,0 +1,340 @@
+"""`drlint audit` against a fake Resource Graph + Resource Manager on 127.0.0.1, driven by the real Azure SDK.
+
+drlint runs as a real process (`--endpoint` points it at the fake, `--auth token` signs in with
+DRLINT_ACCESS_TOKEN); DRLINT_AUDIT_CLOCK_SCALE makes throttling waits short without changing the code path.
+Every case checks what the user sees and that no row is lost or duplicated (through `--save`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakeazure import TOKEN, FakeAzure, Reply, Request, Tenant, resource, sub_id
+
+from conftest import REPO
+
+HUB = "Microsoft.MachineLearningServices/workspaces"
+CONNECTIONS_PERMISSION = "Microsoft.MachineLearningServices/workspaces/connections/read"
+
+
+def drlint_audit(fake: FakeAzure, *args: object, token: str = TOKEN, cwd: Path | None = None,
+                 timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    # the fake's quota window and drlint's waits run on the same scaled clock
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DRLINT_ACCESS_TOKEN": token,
+           "DRLINT_AUDIT_CLOCK_SCALE": str(fake.scale)}
+    return subprocess.run([sys.executable, "-m", "linter.cli", "audit", "--auth", "token", "--endpoint", fake.url,
+                           "--no-config", *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd,
+                          timeout=timeout)
+
+
+def storage_tenant(subscriptions: int, per_subscription: int) -> Tenant:
+    """Storage accounts only (DR202 reads them): every row is one the audit must return."""
+    tenant = Tenant(subscriptions=[sub_id(i) for i in range(subscriptions)])
+    for i, subscription in enumerate(tenant.subscriptions):
+        for n in range(per_subscription):
+            sku = "Standard_GRS" if (i + n) % 2 else "Standard_LRS"
+            tenant.add(resource(subscription, f"rg{n % 3}", "Microsoft.Storage/storageAccounts", f"st{i}x{n}",
+                                sku={"name": sku}))
+    return tenant
+
+
+def saved_ids(path: Path) -> list[str]:
+    return [row["id"] for row in json.loads(path.read_text())["data"]]
+
+
+def expected_ids(tenant: Tenant) -> list[str]:
+    return sorted(r["id"] for r in tenant.rows["resources"])
+
+
+def results(run: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    return json.loads(run.stdout)["results"]
+
+
+def graph_requests(fake: FakeAzure) -> list[Request]:
+    return [r for r, _ in fake.log if r.kind == "graph"]
+
+
+def assert_no_traceback(run: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout
+
+
+# -- paging and batches --------------------------------------------------------------------------------------
+
+def test_pages_are_followed_by_skip_token_in_id_order(tmp_path):
+    tenant = storage_tenant(1, 2500)
+    with FakeAzure(tenant) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--select", "DR202", "--save", tmp_path / "e.json",
+                           "--format", "json")
+        requests = graph_requests(fake)
+    assert run.returncode == 1, run.stderr  # half the accounts are LRS
+    ids = saved_ids(tmp_path / "e.json")
+    assert ids == expected_ids(tenant)  # none lost, none twice, in id order
+    assert len(requests) == 3
+    assert [r.body["options"].get("$skipToken") is None for r in requests] == [True, False, False]
+    assert all(r.body["options"]["$top"] == 1000 and "order by id" in r.body["query"] for r in requests)
+    failed = [r for r in results(run) if r["outcome"] == "fail"]
+    assert len(failed) == 1250 and {r["rule"] for r in failed} == {"DR202"}
+
+
+def test_ten_thousand_subscriptions_in_batches(tmp_path):
+    tenant = storage_tenant(10_000, 0)
+    for i in range(0, 10_000, 7):  # a resource in every seventh subscription
+        tenant.add(resource(sub_id(i), "rg", "Microsoft.Storage/storageAccounts", f"st{i}",
+                            sku={"name": "Standard_GZRS"}))
+    with FakeAzure(tenant) as fake:
+        run = drlint_audit(fake, "--all-subscriptions", "--select", "DR202", "--save", tmp_path / "e.json")
+        requests = graph_requests(fake)
+        listed = fake.count("subscriptions")
+    assert run.returncode == 0, run.stderr
+    assert listed == 10  # the subscription list, 1,000 a page, through nextLink
+    batches = [r.body["subscriptions"] for r in requests]
+    assert len(batches) == 40 and all(len(b) <= 250 for b in batches)
+    flat = [s for b in batches for s in b]
+    assert len(flat) == len(set(flat)) == 10_000
+    assert saved_ids(tmp_path / "e.json") == expected_ids(tenant)
+
+
+# -- throttling ---------------------------------------------------------------------------------------------
+
+def _fail_first(status: int, times: int, headers: dict[str, str] | None = None, body: Any = None):
+    seen = {"n": 0}
+
+    def script(request: Request) -> Reply | None:
+        if request.kind != "graph" or seen["n"] >= times:
+            return None
+        seen["n"] += 1
+        return Reply(status, body if body is not None else {"error": {"code": "X", "message": "scripted"}},
+                     dict(headers or {}))
+
+    return script
+
+
+@pytest.mark.parametrize("headers, says", [
+    ({"Retry-After": "3"}, "Retry-After"),
+    ({}, "quota reset"),  # no Retry-After: the quota's reset time
+])
+def test_429_waits_and_retries(tmp_path, headers, says):
+    tenant = storage_tenant(1, 1500)
+    with FakeAzure(tenant, quota=15, script=_fail_first(429, 2, headers)) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--select", "DR202", "--save", tmp_path / "e.json",
+                           "--progress")
+        throttled = fake.count("graph", 429)
+    assert run.returncode == 1, run.stderr
+    assert throttled == 2
+    assert "throttled (429)" in run.stderr and says in run.stderr
+    assert saved_ids(tmp_path / "e.json") == expected_ids(tenant)
+
+
+def test_quota_near_zero_is_paced_before_a_429(tmp_path):
+    tenant = storage_tenant(1, 6000)  # 6 pages against a quota of 3 queries a window
+    with FakeAzure(tenant, quota=3, quota_window=5, scale=0.05) as fake:  # a window of 0.25 s
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--select", "DR202", "--save", tmp_path / "e.json",
+                           "--progress")
+        throttled, ok = fake.count("graph", 429), fake.count("graph", 200)
+    assert run.returncode == 1, run.stderr
+    assert throttled == 0 and ok == 6
+    assert "pacing" in run.stderr
+    assert saved_ids(tmp_path / "e.json") == expected_ids(tenant)
+
+
+def test_without_a_terminal_progress_is_silent(tmp_path):
+    tenant = storage_tenant(1, 10)
+    with FakeAzure(tenant, script=_fail_first(429, 1, {"Retry-After": "1"})) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--select", "DR202", "--format", "json")
+    assert run.returncode == 1
+    assert run.stderr == ""
+    assert json.loads(run.stdout)["summary"]["resources"] == 10
+
+
+# -- faults -------------------------------------------------------------------------------------------------
+
+def test_transient_500s_are_retried(tmp_path):
+    tenant = storage_tenant(1, 1200)
+    with FakeAzure(tenant, script=_fail_first(500, 3)) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--select", "DR202", "--save", tmp_path / "e.json",
+                           "--progress")
+        errors = fake.count("graph", 500)
+    assert run.returncode == 1, run.stderr
+    assert errors == 3 and "retrying" in run.stderr
+    assert saved_ids(tmp_path / "e.json") == expected_ids(tenant)
+
+
+def test_malformed_json_is_retried(tmp_path):
+    tenant = storage_tenant(1, 20)
+    with FakeAzure(tenant, script=_fail_first(200, 1, body='{"totalRecords": 3, "data": [')) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--select", "DR202", "--save", tmp_path / "e.json",
+                           "--progress")
+        calls = fake.count("graph")
+    assert run.returncode == 1, run.stderr
+    assert calls == 2 and "not valid JSON" in run.stderr
+    assert saved_ids(tmp_path / "e.json") == expected_ids(tenant)
+    assert_no_traceback(run)
+
+
+def _hub_tenant(subscriptions: int) -> Tenant:
+    """One hub a subscription, each in its own region, with a connection to AI Services in two regions."""
+    tenant = Tenant(subscriptions=[sub_id(i) for i in range(subscriptions)])
+    regions = ["eastus2", "centralus", "westus3", "swedencentral"]
+    for i, subscription in enumerate(tenant.subscriptions):
+        region = regions[i % len(regions)]
+        hub = resource(subscription, "rg", HUB, f"hub{i}", location=region, kind="Hub")
+        tenant.add(hub)
+        for n, where in enumerate(("eastus2", "centralus")):
+            account = resource(subscription, "rg", "Microsoft.CognitiveServices/accounts", f"ai{i}x{n}",
+                               location=where, kind="AIServices")
+            tenant.add(account)
+            tenant.add_child(hub["id"], "connections", {
+                "id": f"{hub['id']}/connections/ai{n}", "name": f"ai{n}", "type": f"{HUB}/connections",
+                "properties": {"category": "AIServices", "metadata": {"ResourceId": account["id"]}}})
+    return tenant
+
+
+def test_a_batch_that_keeps_failing_is_reported_and_its_rules_are_unknown(tmp_path):
+    tenant = _hub_tenant(600)  # three batches: 250, 250, 100
+    doomed = sub_id(300)
+
+    def script(request: Request) -> Reply | None:
+        if request.kind == "graph" and doomed in request.body.get("subscriptions", []):
+            return Reply(503, {"error": {"code": "ServiceUnavailable", "message": "try later"}})
+        return None
+
+    with FakeAzure(tenant, script=script) as fake:
+        run = drlint_audit(fake, "--subscription", ",".join(tenant.subscriptions), "--select", "DR101,DR105",
+                           "--save", tmp_path / "e.json", "--format", "json", "--show-unknown")
+        failing = fake.count("graph", 503)
+    assert run.returncode == 2, run.stderr
+    assert failing == 5  # bounded: tried five times, then given up
+    report = json.loads(run.stdout)
+    problems = [d for d in report["diagnostics"] if "could not be queried" in d["message"]]
+    assert len(problems) == 1
+    assert "250 subscriptions" in problems[0]["message"] and "503" in problems[0]["message"]
+    assert sub_id(250) in problems[0]["message"]  # names the subscriptions
+    ids = saved_ids(tmp_path / "e.json")
+    in_failed_batch = {sub_id(i) for i in range(250, 500)}
+    expected = sorted(r["id"] for r in tenant.rows["resources"] if r["subscriptionId"] not in in_failed_batch)
+    expected += [c["id"] for (parent, _), items in tenant.children.items() for c in items
+                 if parent.split("/")[2] not in in_failed_batch]
+    assert sorted(ids) == sorted(expected) and len(ids) == len(set(ids))
+    outcomes = {(r["rule"], r["outcome"]) for r in report["results"]}
+    # 600 hubs in four regions still pass DR101 (two regions seen); no hub is failed for missing data
+    assert ("DR105", "fail") not in outcomes and ("DR101", "fail") not in outcomes
+    assert report["summary"]["outcomes"]["pass"] == 1 + 350  # DR101, and DR105 for every hub read
+
+
+def test_estate_rules_are_unknown_not_fail_when_a_scope_is_missing(tmp_path):
+    tenant = _hub_tenant(2)
+    tenant.management_groups["finance"] = [sub_id(1)]
+
+    def script(request: Request) -> Reply | None:
+        if request.kind == "graph" and request.body.get("managementGroups"):
+            return Reply(500, {"error": {"code": "InternalServerError", "message": "boom"}})
+        return None
+
+    with FakeAzure(tenant, script=script) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--management-group", "finance", "--select", "DR101",
+                           "--format", "json", "--show-unknown")
+    # one hub seen, in one region: without the failed management group DR101 would FAIL
+    assert run.returncode == 2
+    assert [r["outcome"] for r in results(run) if r["rule"] == "DR101"] == ["unknown"]
+    assert any("management group finance" in d["message"] for d in json.loads(run.stdout)["diagnostics"])
+
+
+def test_expired_token_is_one_sentence_and_exit_2(tmp_path):
+    with FakeAzure(storage_tenant(1, 3)) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), token="an-expired-token")
+    assert run.returncode == 2
+    assert run.stdout == ""
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "rejected the access token" in lines[0] and "401" in lines[0]
+    assert "DRLINT_ACCESS_TOKEN" in lines[0]
+    assert_no_traceback(run)
+
+
+def test_missing_token_is_one_sentence(tmp_path):
+    with FakeAzure(storage_tenant(1, 1)) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), token="")
+        calls = len(fake.log)
+    assert run.returncode == 2 and calls == 0
+    assert len(run.stderr.strip().splitlines()) == 1 and "DRLINT_ACCESS_TOKEN" in run.stderr
+    assert_no_traceback(run)
+
+
+# -- Resource Manager children --------------------------------------------------------------------------------
+
+def test_child_list_403_makes_dependent_rules_unknown_naming_the_permission(tmp_path):
+    tenant = _hub_tenant(4)
+    forbidden_hub = next(r for r in tenant.rows["resources"] if r["name"] == "hub2")
+    tenant.forbidden.add((forbidden_hub["id"] + "/connections").lower())
+    with FakeAzure(tenant, list_page=1) as fake:  # one connection a page: nextLink is followed
+        run = drlint_audit(fake, "--subscription", ",".join(tenant.subscriptions), "--select", "DR105",
+                           "--format", "json", "--show-unknown", "--save", tmp_path / "e.json")
+        lists = fake.count("list")
+    assert run.returncode == 2, run.stderr
+    report = json.loads(run.stdout)
+    unknown = [r for r in report["results"] if r["rule"] == "DR105"]
+    assert [(r["resource_name"], r["outcome"]) for r in unknown] == [("hub2", "unknown")]
+    assert CONNECTIONS_PERMISSION in unknown[0]["reason"] and "403" in unknown[0]["reason"]
+    assert report["summary"]["outcomes"]["pass"] == 3
+    assert lists == 3 * 2 + 1  # two pages for each allowed hub, one refused call
+    ids = saved_ids(tmp_path / "e.json")
+    # the hubs; the connections of the readable hubs and the accounts they name (fetched by id: no active
+    # rule selects accounts, so the hub2's accounts, named by connections that could not be read, are not)
+    assert len(ids) == len(set(ids)) == 4 + 3 * 2 + 3 * 2
+
+
+def test_fetched_and_absent_children_fail_and_scan_of_the_saved_file_agrees(tmp_path):
+    tenant = _hub_tenant(2)
+    lonely = resource(sub_id(0), "rg", HUB, "lonely", location="eastus2", kind="Hub")
+    tenant.add(lonely)  # a hub with no connection at all
+    with FakeAzure(tenant) as fake:
+        audited = drlint_audit(fake, "--subscription", f"{sub_id(0)},{sub_id(1)}", "--save", tmp_path / "e.json",
+                               "--format", "json", "--show-unknown", cwd=tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    scanned = subprocess.run([sys.executable, "-m", "linter.cli", "scan", "e.json", "--format", "json",
+                              "--show-unknown", "--no-config"], capture_output=True, text=True, cwd=tmp_path,
+                             env=env, timeout=120)
+    assert audited.returncode == scanned.returncode == 1, audited.stderr + scanned.stderr
+
+    def key(report: dict) -> set[tuple]:
+        return {(r["rule"], r["resource"], r["outcome"], r["line"]) for r in report["results"]}
+
+    assert key(json.loads(audited.stdout)) == key(json.loads(scanned.stdout))
+    dr105 = [(r["resource_name"], r["outcome"]) for r in results(audited) if r["rule"] == "DR105"]
+    assert dr105 == [("lonely", "fail")]  # connections were listed: none means none
+
+
+# -- the command ----------------------------------------------------------------------------------------------
+
+def test_show_query_prints_one_query_a_table_without_signing_in():
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    run = subprocess.run([sys.executable, "-m", "linter.cli", "audit", "--show-query", "--no-config"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("\nresources\n| where") == 1 and "order by id asc" in run.stdout
+    assert "'microsoft.storage/storageaccounts'" in run.stdout and "kind =~ 'Hub'" in run.stdout
+    assert "GET {id}/connections?api-version=" in run.stdout
+    assert "template" not in run.stdout  # DR113 reads how templates are written: not a live question
+
+
+def test_sarif_needs_save_and_a_scope_is_required():
+    with FakeAzure(storage_tenant(1, 1)) as fake:
+        no_scope = drlint_audit(fake)
+        sarif = drlint_audit(fake, "--subscription", sub_id(0), "--format", "sarif")
+        assert not fake.log
+    assert no_scope.returncode == sarif.returncode == 2
+    assert "--subscription" in no_scope.stderr and "--save" in sarif.stderr
+
+
+def test_plain_http_to_another_host_is_refused():
+    env = {**os.environ, "PYTHONPATH": str(REPO), "DRLINT_ACCESS_TOKEN": TOKEN}
+    run = subprocess.run([sys.executable, "-m", "linter.cli", "audit", "--auth", "token", "--subscription", "x",
+                          "--endpoint", "http://example.com", "--no-config"], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert run.returncode == 2 and "https" in run.stderr
+    assert_no_traceback(run)
