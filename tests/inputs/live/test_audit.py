@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakeazure import TOKEN, FakeAzure, Reply, Request, Tenant, resource, sub_id
 
-from conftest import REPO
+from tests.conftest import REPO
+from tests.inputs.live.fakeazure import TOKEN, FakeAzure, Reply, Request, Tenant, resource, sub_id
 
 HUB = "Microsoft.MachineLearningServices/workspaces"
 CONNECTIONS_PERMISSION = "Microsoft.MachineLearningServices/workspaces/connections/read"
