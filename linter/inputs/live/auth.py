@@ -102,6 +102,16 @@ def _jwt_expiry(token: str) -> int | None:
     return int(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
 
 
+def quiet_sdk_logs() -> None:
+    """The SDK logs each failed credential as a warning, which Python prints when no handler is set; drlint
+    says what went wrong itself, in one sentence."""
+    import logging
+
+    logger = logging.getLogger("azure")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
 def make_credential(mode: str, cloud: Cloud) -> Any:
     if mode == "token":
         raw = os.environ.get(TOKEN_VARIABLE, "").strip()

@@ -18,6 +18,7 @@ from linter.inputs.live.auth import (
     EndpointError,
     SignInError,
     make_credential,
+    quiet_sdk_logs,
     rejected,
     resolve_endpoint,
     sign_in,
@@ -96,6 +97,7 @@ def fetch_estate(plan: AuditPlan, request: AuditRequest, progress: Progress) -> 
     started = time.perf_counter()
     cloud = CLOUDS[request.cloud]
     base, insecure = resolve_endpoint(cloud, request.endpoint)
+    quiet_sdk_logs()
     credential = make_credential(request.auth, cloud)
     sign_in(credential, request.auth, cloud)
     from azure.mgmt.resourcegraph import ResourceGraphClient

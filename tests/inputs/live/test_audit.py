@@ -338,3 +338,14 @@ def test_plain_http_to_another_host_is_refused():
                          env=env, timeout=120)
     assert run.returncode == 2 and "https" in run.stderr
     assert_no_traceback(run)
+
+
+def test_a_failed_azure_cli_sign_in_is_one_sentence():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "IDENTITY_", "MSI_"))}
+    env.update(PYTHONPATH=str(REPO), PATH=os.devnull)  # no `az` to be found
+    run = subprocess.run([sys.executable, "-m", "linter.cli", "audit", "--subscription", "x", "--auth", "cli",
+                          "--no-config"], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 2 and run.stdout == ""
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "could not sign in" in lines[0] and "az login" in lines[0]
+    assert_no_traceback(run)
