@@ -56,7 +56,7 @@ def run_audit(audit: Audit, request: AuditRequest, progress: Progress, save: Pat
     display = "live estate"
     lines: dict[int, int] | None = None
     if save is not None:
-        display = save.as_posix()
+        display = _display(save)
         lines = write_results(result, save)
     loaded = load_live(result, display, lines)
     estate = Estate(loaded.resources)
@@ -90,3 +90,11 @@ def write_results(result: AuditResult, path: Path) -> dict[int, int]:
         out.write(json.dumps(document[RECORD_KEY], indent=1))
         out.write("\n}\n")
     return lines
+
+
+def _display(path: Path) -> str:
+    """As scan shows files: relative to the current folder when inside it (SARIF needs a relative path)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -186,14 +186,14 @@ def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], al
         raise click.UsageError("--format sarif needs --save FILE: SARIF results must point at a file (the saved "
                                "Resource Graph results)")
     from linter.inputs.live.auth import EndpointError, SignInError
-    from linter.inputs.live.fetch import AuditRequest
+    from linter.inputs.live.fetch import AuditRequest, NothingToAudit
     from linter.inputs.live.progress import Progress
 
     request = AuditRequest(scope[0], scope[1], all_subscriptions, auth, cloud, endpoint)
     shown = sys.stderr.isatty() if progress is None else progress
     try:
         report = run_audit(prepared, request, Progress(shown), save)
-    except (SignInError, EndpointError) as exc:
+    except (SignInError, EndpointError, NothingToAudit) as exc:
         raise InputError(str(exc)) from None
     except OSError as exc:
         raise InputError(f"cannot write {save}: {exc.strerror}") from None

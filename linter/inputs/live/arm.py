@@ -82,8 +82,10 @@ class ArmLister:
             url = body.get("nextLink") if isinstance(body.get("nextLink"), str) else None
             if not url:
                 return items
-            if urlsplit(url).netloc.lower() != urlsplit(self.base).netloc.lower():
-                raise RequestFailed("the service sent a next-page link to another host; not followed")
+            here, there = urlsplit(self.base), urlsplit(url)
+            if (there.scheme, there.netloc.lower()) != (here.scheme, here.netloc.lower()):
+                raise RequestFailed("the service sent a next-page link to another host or scheme; not followed "
+                                    "(the access token goes to the audited endpoint only)")
         raise RequestFailed(f"more than {MAX_LIST_PAGES} pages")
 
     def _get(self, url: str) -> Any:

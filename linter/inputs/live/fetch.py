@@ -33,12 +33,13 @@ from linter.inputs.live.document import (
     trim_row,
 )
 from linter.inputs.live.graph import BATCH_SIZE, Scope, ScopeFailure, batches, run_query
-from linter.inputs.live.http import Pacer, Unauthorized
+from linter.inputs.live.http import Pacer, RequestFailed, Unauthorized
 from linter.inputs.live.plan import MAX_FOLLOW_UP_IDS, AuditPlan, table_of
 from linter.inputs.live.progress import Progress
 from linter.model import FixedAnchor, Origin, Position
 
-__all__ = ["AuditRequest", "AuditResult", "EndpointError", "SignInError", "fetch_estate", "load_live"]
+__all__ = ["AuditRequest", "AuditResult", "EndpointError", "NothingToAudit", "SignInError", "fetch_estate",
+           "load_live"]
 
 
 @dataclass(slots=True)
@@ -63,6 +64,10 @@ class AuditResult:
     paced: int = 0
     duplicates: int = 0  # rows returned twice (kept once)
     seconds: float = 0.0
+
+
+class NothingToAudit(Exception):
+    """The scopes named hold nothing the credential can read (one sentence, exit 2)."""
 
 
 class _Rows:
@@ -110,7 +115,13 @@ def fetch_estate(plan: AuditPlan, request: AuditRequest, progress: Progress) -> 
     record = AuditRecord(not_fetched=dict(plan.unlistable))
     failures: list[ScopeFailure] = []
     try:
-        scopes = _scopes(request, arm, progress)
+        try:
+            scopes = _scopes(request, arm, progress)
+        except RequestFailed as exc:
+            if isinstance(exc, Unauthorized):
+                raise
+            raise NothingToAudit(f"the subscriptions could not be listed ({exc.reason}); name them with "
+                                 "--subscription") from None
         for query in plan.queries:
             for row in run_query(client, query, scopes, graph_pacer, progress, insecure, failures):
                 rows.add(row)
@@ -147,6 +158,9 @@ def _scopes(request: AuditRequest, arm: ArmLister, progress: Progress) -> list[S
         progress.say("listing subscriptions")
         subscriptions += arm.subscriptions()
         progress.say(f"{len(subscriptions)} subscription(s)")
+        if not subscriptions:
+            raise NothingToAudit("the credential can read no enabled subscription; give the identity the Reader "
+                                 "role on the subscriptions to audit, or name them with --subscription")
     scopes += batches(subscriptions, request.batch_size)
     return scopes
 

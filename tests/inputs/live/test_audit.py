@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shared_path
 from tests.inputs.live.fakeazure import TOKEN, FakeAzure, Reply, Request, Tenant, resource, sub_id
+from tests.report.sarif_checks import github_problems, schema_problems
 
 HUB = "Microsoft.MachineLearningServices/workspaces"
 CONNECTIONS_PERMISSION = "Microsoft.MachineLearningServices/workspaces/connections/read"
@@ -349,3 +350,22 @@ def test_a_failed_azure_cli_sign_in_is_one_sentence():
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "could not sign in" in lines[0] and "az login" in lines[0]
     assert_no_traceback(run)
+
+
+def test_sarif_points_at_the_saved_file_and_validates(tmp_path):
+    tenant = storage_tenant(1, 30)
+    with FakeAzure(tenant) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--select", "DR202", "--save", "e.json",
+                           "--format", "sarif", "-o", "drlint.sarif", cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    log = json.loads((tmp_path / "drlint.sarif").read_text())
+    assert github_problems(log) == []
+    assert schema_problems(log, shared_path("schemas", "sarif-schema-2.1.0.json")) == []
+    lines = (tmp_path / "e.json").read_text().splitlines()
+    sarif_results = log["runs"][0]["results"]
+    assert len(sarif_results) == 15 and log["runs"][0]["automationDetails"]["id"] == "drlint/resource-graph/"
+    for result in sarif_results:
+        physical = result["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == "e.json"
+        resource_id = result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+        assert f'"id":"{resource_id}"' in lines[physical["region"]["startLine"] - 1]  # the resource's own row
