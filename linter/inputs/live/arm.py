@@ -58,10 +58,11 @@ class ArmLister:
         except RequestFailed as exc:
             if exc.status == 401:
                 raise
+            # the reason is shared by every parent it happens to (the result it explains names the parent)
             if exc.status == 403:
-                return (f"listing {child.display_type} of {parent} was refused (403); the identity needs "
-                        f"{child.permission} (the Reader role has it)")
-            return f"listing {child.display_type} of {parent} failed: {exc.reason}"
+                return (f"listing {child.display_type} was refused (403); the identity needs {child.permission} "
+                        "(the Reader role has it)")
+            return f"listing {child.display_type} failed: {exc.reason}"
 
     def subscriptions(self) -> list[str]:
         rows = self.get_all("/subscriptions", SUBSCRIPTIONS_API, "subscriptions")

@@ -161,11 +161,11 @@ def assign_origins(resources: list[Resource], record: AuditRecord, kind: str, di
         diagnostics.append(Diagnostic(
             f"Resource Graph ({failure.table}): {why}; {_listed(failure)}rules are UNKNOWN where they depend on "
             "it; check the identity's access to those subscriptions and audit again", position))
-    for child_type, parents in _by_type(record.failed_lists).items():
-        reason = parents[0][1]
-        more = f" (and {len(parents) - 1} more like it)" if len(parents) > 1 else ""
+    for (child_type, reason), parents in _by_reason(record.failed_lists).items():
+        shown = ", ".join(parents[:3]) + (f" and {len(parents) - 3} more" if len(parents) > 3 else "")
         position = locate((RECORD_KEY, "failedLists")) if locate else None
-        diagnostics.append(Diagnostic(f"{reason}{more}; rules reading {child_type} are UNKNOWN there", position))
+        diagnostics.append(Diagnostic(f"{reason}, for {len(parents)} resource(s) ({shown}); rules reading "
+                                      f"{child_type} are UNKNOWN there", position))
     for child_type, reason in sorted(record.not_fetched.items()):
         position = locate((RECORD_KEY, "notFetched")) if locate else None
         diagnostics.append(Diagnostic(f"{child_type} was not fetched: {reason}", position, severity="warning"))
@@ -180,10 +180,10 @@ def _listed(failure: FailedScope) -> str:
     return f"subscriptions {shown}{more}: "
 
 
-def _by_type(failed: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
-    grouped: dict[str, list[tuple[str, str]]] = {}
+def _by_reason(failed: list[tuple[str, str, str]]) -> dict[tuple[str, str], list[str]]:
+    grouped: dict[tuple[str, str], list[str]] = {}
     for parent, child_type, reason in failed:
-        grouped.setdefault(child_type, []).append((parent, reason))
+        grouped.setdefault((child_type, reason), []).append(parent)
     return grouped
 
 
