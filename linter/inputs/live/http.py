@@ -156,7 +156,8 @@ def call(pacer: Pacer, send: Callable[[], T], what: str) -> T:
     throttled = faults = 0
     while True:
         pacer.before()
-        pacer.stats.requests += 1
+        with pacer._lock:  # list calls run on several threads
+            pacer.stats.requests += 1
         try:
             return send()
         except (DecodeError, DeserializationError) as exc:
