@@ -154,13 +154,20 @@ def assign_origins(resources: list[Resource], record: AuditRecord, kind: str, di
             resource.origin = default
     registered = list(origins.values())
     diagnostics: list[Diagnostic] = []
+    # one origin per failed scope (estate-wide counts there are UNKNOWN); one diagnostic per table and reason
+    grouped: dict[tuple[str, str], list[tuple[int, FailedScope]]] = {}
     for i, failure in enumerate(record.failed_scopes):
-        why = f"{failure.describe} could not be queried ({failure.reason})"
-        registered.append(Origin(kind, display, None, {"*": why}))
-        position = locate((RECORD_KEY, "failedScopes", i)) if locate else None
+        registered.append(Origin(kind, display, None,
+                                 {"*": f"{failure.describe} could not be queried ({failure.reason})"}))
+        grouped.setdefault((failure.table, failure.reason), []).append((i, failure))
+    for (table, reason), failures in grouped.items():
+        position = locate((RECORD_KEY, "failedScopes", failures[0][0])) if locate else None
+        what = failures[0][1].describe if len(failures) == 1 else f"{len(failures)} scopes"
+        subscriptions = [s for _, f in failures for s in f.subscriptions]
         diagnostics.append(Diagnostic(
-            f"Resource Graph ({failure.table}): {why}; {_listed(failure)}rules are UNKNOWN where they depend on "
-            "it; check the identity's access to those subscriptions and audit again", position))
+            f"Resource Graph ({table}): {what} could not be queried ({reason}); {_listed(subscriptions)}rules are "
+            "UNKNOWN where they depend on it; check the identity's access to those subscriptions and audit again",
+            position))
     for (child_type, reason), parents in _by_reason(record.failed_lists).items():
         shown = ", ".join(parents[:3]) + (f" and {len(parents) - 3} more" if len(parents) > 3 else "")
         position = locate((RECORD_KEY, "failedLists")) if locate else None
@@ -172,11 +179,11 @@ def assign_origins(resources: list[Resource], record: AuditRecord, kind: str, di
     return registered, diagnostics
 
 
-def _listed(failure: FailedScope) -> str:
-    if not failure.subscriptions:
+def _listed(subscriptions: list[str]) -> str:
+    if not subscriptions:
         return ""
-    shown = ", ".join(failure.subscriptions[:5])
-    more = f" and {len(failure.subscriptions) - 5} more" if len(failure.subscriptions) > 5 else ""
+    shown = ", ".join(subscriptions[:5])
+    more = f" and {len(subscriptions) - 5} more" if len(subscriptions) > 5 else ""
     return f"subscriptions {shown}{more}: "
 
 

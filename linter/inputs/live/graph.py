@@ -78,6 +78,9 @@ def run_query(client: Any, query: TableQuery, scopes: list[Scope], pacer: Pacer,
                     raise
                 failures.append(ScopeFailure(scope, query.table, exc.reason, subscriptions))
                 progress.say(f"{where}: failed ({exc.reason})")
+                if exc.status == 400:  # the query itself was refused: every other scope would refuse it too
+                    failures.extend(ScopeFailure(s, query.table, exc.reason) for s in scopes[number:])
+                    return
                 break
             for row in rows:
                 subscription = _subscription_of(row)

@@ -369,3 +369,41 @@ def test_sarif_points_at_the_saved_file_and_validates(tmp_path):
         assert physical["artifactLocation"]["uri"] == "e.json"
         resource_id = result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
         assert f'"id":"{resource_id}"' in lines[physical["region"]["startLine"] - 1]  # the resource's own row
+
+
+def test_a_refused_query_is_not_sent_to_every_batch(tmp_path):
+    tenant = storage_tenant(600, 1)
+
+    def script(request: Request) -> Reply | None:
+        if request.kind == "graph":
+            return Reply(400, {"error": {"code": "BadRequest", "message": "Query is invalid."}})
+        return None
+
+    with FakeAzure(tenant, script=script) as fake:
+        run = drlint_audit(fake, "--subscription", ",".join(tenant.subscriptions), "--select", "DR202",
+                           "--format", "json")
+        sent = fake.count("graph")
+    assert run.returncode == 2 and sent == 1
+    problems = json.loads(run.stdout)["diagnostics"]
+    assert len(problems) == 1 and "3 scopes" in problems[0]["message"] and "Query is invalid" in problems[0]["message"]
+
+
+def test_a_throttled_list_call_waits_and_loses_nothing(tmp_path):
+    tenant = _hub_tenant(3)
+    seen = {"n": 0}
+
+    def script(request: Request) -> Reply | None:
+        if request.kind == "list" and seen["n"] < 2:
+            seen["n"] += 1
+            return Reply(429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, {"Retry-After": "2"})
+        return None
+
+    with FakeAzure(tenant, script=script) as fake:
+        run = drlint_audit(fake, "--subscription", ",".join(tenant.subscriptions), "--select", "DR105",
+                           "--save", tmp_path / "e.json", "--format", "json")
+        throttled = fake.count("list", 429)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert throttled == 2
+    ids = saved_ids(tmp_path / "e.json")
+    connections = [c["id"] for items in tenant.children.values() for c in items]
+    assert set(connections) <= set(ids) and len(ids) == len(set(ids))
