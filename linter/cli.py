@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -12,6 +13,7 @@ from linter import __version__
 from linter.results import SEVERITY_RANK, Outcome, RunReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERRORS = 0, 1, 2
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class InputError(click.ClickException):
@@ -180,6 +182,10 @@ def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], al
     scope = _split(subscriptions), _split(management_groups)
     if not (scope[0] or scope[1] or all_subscriptions):
         raise click.UsageError("name what to audit: --subscription ID, --management-group ID or --all-subscriptions")
+    malformed = [s for s in scope[0] if not _GUID.fullmatch(s)]
+    if malformed:
+        raise click.UsageError(f"--subscription takes subscription ids (GUIDs such as "
+                               f"00000000-0000-0000-0000-000000000000), not {malformed[0]!r}")
     if all_subscriptions and (scope[0] or scope[1]):
         raise click.UsageError("--all-subscriptions audits every subscription; do not combine it with others")
     if output_format == "sarif" and save is None:

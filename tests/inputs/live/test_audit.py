@@ -334,17 +334,24 @@ def test_sarif_needs_save_and_a_scope_is_required():
 
 def test_plain_http_to_another_host_is_refused():
     env = {**os.environ, "PYTHONPATH": str(REPO), "DRLINT_ACCESS_TOKEN": TOKEN}
-    run = subprocess.run([sys.executable, "-m", "linter.cli", "audit", "--auth", "token", "--subscription", "x",
-                          "--endpoint", "http://example.com", "--no-config"], capture_output=True, text=True,
-                         env=env, timeout=120)
+    run = subprocess.run([sys.executable, "-m", "linter.cli", "audit", "--auth", "token", "--subscription",
+                          sub_id(1), "--endpoint", "http://example.com", "--no-config"], capture_output=True,
+                         text=True, env=env, timeout=120)
     assert run.returncode == 2 and "https" in run.stderr
     assert_no_traceback(run)
+
+
+def test_a_subscription_that_is_not_an_id_is_a_usage_error():
+    with FakeAzure(storage_tenant(1, 1)) as fake:
+        run = drlint_audit(fake, "--subscription", "my-sub")
+        assert not fake.log
+    assert run.returncode == 2 and "my-sub" in run.stderr and "GUID" in run.stderr
 
 
 def test_a_failed_azure_cli_sign_in_is_one_sentence():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "IDENTITY_", "MSI_"))}
     env.update(PYTHONPATH=str(REPO), PATH=os.devnull)  # no `az` to be found
-    run = subprocess.run([sys.executable, "-m", "linter.cli", "audit", "--subscription", "x", "--auth", "cli",
+    run = subprocess.run([sys.executable, "-m", "linter.cli", "audit", "--subscription", sub_id(1), "--auth", "cli",
                           "--no-config"], capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 2 and run.stdout == ""
     lines = run.stderr.strip().splitlines()
