@@ -414,3 +414,29 @@ def test_a_throttled_list_call_waits_and_loses_nothing(tmp_path):
     ids = saved_ids(tmp_path / "e.json")
     connections = [c["id"] for items in tenant.children.values() for c in items]
     assert set(connections) <= set(ids) and len(ids) == len(set(ids))
+
+
+def test_the_demo_estate_audited_live_gives_the_findings_of_its_export(tmp_path):
+    """The demo export served by the fake: every finding of `drlint scan` is found by `drlint audit` for the
+    same resource, except that the audit listed the hubs' connections (none), so DR105 is decided there."""
+    demo = REPO / "fixtures" / "demo"
+    tenant = Tenant()
+    for name, table in (("estate.json", "resources"), ("role-assignments.json", "authorizationresources")):
+        for row in json.loads((demo / name).read_text())["data"]:
+            tenant.add(row, table)
+    tenant.subscriptions = sorted({row["id"].split("/")[2] for rows in tenant.rows.values() for row in rows})
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    scanned = subprocess.run([sys.executable, "-m", "linter.cli", "scan", str(demo), "--format", "json",
+                              "--show-unknown", "--no-config"], capture_output=True, text=True, env=env, timeout=120)
+    with FakeAzure(tenant) as fake:
+        audited = drlint_audit(fake, "--all-subscriptions", "--format", "json", "--show-unknown")
+
+    def findings(run: subprocess.CompletedProcess[str]) -> set[tuple[str, str, str]]:
+        return {(r["rule"], r["resource"].lower(), r["outcome"]) for r in json.loads(run.stdout)["results"]}
+
+    from_scan, from_audit = findings(scanned), findings(audited)
+    assert ("DR105", "unknown") in {(rule, outcome) for rule, _, outcome in from_scan}
+    assert from_scan - from_audit == {f for f in from_scan if f[0] == "DR105"}
+    assert {f for f in from_audit - from_scan} == {(rule, resource, "fail") for rule, resource, outcome in from_scan
+                                                   if rule == "DR105" and outcome == "unknown"}
+    assert from_scan - {f for f in from_scan if f[0] == "DR105"}  # the comparison is not empty
