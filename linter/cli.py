@@ -178,7 +178,7 @@ def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], al
     if show_query:
         _print_diagnostics(prepared.diagnostics)
         click.echo(prepared.plan.show(), nl=False)
-        return
+        sys.exit(EXIT_ERRORS if any(d.severity == "error" for d in prepared.diagnostics) else EXIT_OK)
     scope = _split(subscriptions), _split(management_groups)
     if not (scope[0] or scope[1] or all_subscriptions):
         raise click.UsageError("name what to audit: --subscription ID, --management-group ID or --all-subscriptions")
