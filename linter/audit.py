@@ -1,4 +1,5 @@
-"""One live audit end to end: the active rules, the plan they imply, the fetch, the evaluation.
+"""One live audit end to end: the active rules, the plan they imply, the fetch into a `Loaded`, and the
+evaluation every scan uses (`scan.evaluate`), so an audit and a scan of its saved file agree.
 
 The CLI only parses options and prints. `--save FILE` writes the results document (one row a line, so a
 finding points at its resource's line) and findings point into it; without it they point at resource ids.
@@ -11,44 +12,38 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from linter.config import Config, check_rule_overrides
-from linter.engine import plan_rules, run_rules
+from linter.config import Config
+from linter.diagnostics import Diagnostic
+from linter.engine import plan_rules
+from linter.inputs import Loaded
 from linter.inputs.live.document import RECORD_KEY, results_document
 from linter.inputs.live.fetch import AuditRequest, AuditResult, fetch_estate, load_live
 from linter.inputs.live.plan import AuditPlan, plan_audit
 from linter.inputs.live.progress import Progress
-from linter.model import Estate
-from linter.results import Diagnostic, RunReport
-from linter.rules import DEFAULT_POSTURE, Rule
-from linter.scan import ScanOptions, load_rule_set
-
-CATEGORY = "drlint/resource-graph/"
+from linter.inputs.resource_graph import FRONT_END as RESOURCE_GRAPH
+from linter.results import RunReport
+from linter.scan import ScanOptions, evaluate, load_rule_set
+from linter.vocabulary import DEFAULT_POSTURE
 
 
 @dataclass(slots=True)
 class Audit:
-    rules: list[Rule]
     plan: AuditPlan
-    posture: str
-    diagnostics: list[Diagnostic]
+    diagnostics: list[Diagnostic]  # problems loading the rules (evaluate reports them again with the results)
 
 
-def prepare(options: ScanOptions, config: Config, config_diagnostics: list[Diagnostic]) -> Audit:
-    """The rules this audit checks and what they need fetched (no network)."""
-    root = Path.cwd()
-    diagnostics = list(config_diagnostics)
-    rules, problems = load_rule_set(config, options, root)
-    diagnostics.extend(problems)
-    if config.path is not None:
-        diagnostics.extend(check_rule_overrides(config, {r.id.upper() for r in rules}, str(config.path)))
+def prepare(options: ScanOptions, config: Config) -> Audit:
+    """What the active rules need fetched (no network)."""
+    rules, problems = load_rule_set(config, options, Path.cwd())
     posture = options.posture or config.posture or DEFAULT_POSTURE
     planned = plan_rules(rules, posture=posture, select=options.select, ignore=options.ignore,
                          overrides=config.rules)
-    return Audit(planned, plan_audit(planned), posture, diagnostics)
+    return Audit(plan_audit(planned), problems)
 
 
-def run_audit(audit: Audit, request: AuditRequest, progress: Progress, save: Path | None) -> RunReport:
-    """Fetch and evaluate. Raises SignInError / EndpointError (one sentence each) and OSError for `save`."""
+def collect_live(audit: Audit, request: AuditRequest, progress: Progress, save: Path | None) -> Loaded:
+    """The live estate as a `Loaded`. Raises SignInError / EndpointError / NothingToAudit (one sentence each)
+    and OSError when `save` cannot be written."""
     started = time.perf_counter()
     result = fetch_estate(audit.plan, request, progress)
     progress.say(f"{len(result.rows)} resource(s) in {result.graph_requests} Resource Graph and "
@@ -59,18 +54,18 @@ def run_audit(audit: Audit, request: AuditRequest, progress: Progress, save: Pat
         display = _display(save)
         lines = write_results(result, save)
     loaded = load_live(result, display, lines)
-    estate = Estate(loaded.resources)
-    for origin in loaded.origins:
-        estate.add_origin(origin)
-    results, problems = run_rules(audit.rules, estate)
-    diagnostics = [*audit.diagnostics, *loaded.diagnostics, *problems]
     if result.duplicates:
-        diagnostics.append(Diagnostic(f"{result.duplicates} row(s) were returned more than once and kept once",
-                                      None, severity="warning"))
-    return RunReport(results=results, diagnostics=diagnostics, rules=audit.rules,
-                     files=[display] if save is not None else [], resource_count=len(estate),
-                     seconds=time.perf_counter() - started, posture=audit.posture, category=CATEGORY,
-                     root=Path.cwd())
+        loaded.diagnostics.append(Diagnostic(f"{result.duplicates} row(s) were returned more than once (overlapping "
+                                             "scopes) and kept once", None, severity="warning"))
+    loaded.categories.add(RESOURCE_GRAPH.category)
+    loaded.root = Path.cwd()
+    loaded.seconds = time.perf_counter() - started
+    return loaded
+
+
+def run_audit(audit: Audit, options: ScanOptions, config: Config, config_diagnostics: list[Diagnostic],
+              request: AuditRequest, progress: Progress, save: Path | None) -> RunReport:
+    return evaluate(collect_live(audit, request, progress, save), options, config, config_diagnostics)
 
 
 def write_results(result: AuditResult, path: Path) -> dict[int, int]:

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from linter.diagnostics import Diagnostic
 from linter.model import Origin, Position, Resource
-from linter.results import Diagnostic
 
 RECORD_KEY = "drlint"
 FORMAT = "drlint-audit/1"

@@ -214,8 +214,8 @@ def _type_of(resource_id: str) -> str | None:
 def load_live(result: AuditResult, display: str = "live estate", lines: Mapping[int, int] | None = None) -> Loaded:
     """The fetched rows as resources. With `lines` (row index -> line of the saved file) findings point at the
     saved file, else at the resource id."""
+    from linter.diagnostics import Diagnostic
     from linter.inputs.resource_graph import resource_from_row
-    from linter.results import Diagnostic
 
     loaded = Loaded()
     placeholder = Origin("live", display)
