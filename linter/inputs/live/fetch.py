@@ -182,7 +182,8 @@ def _follow_up(plan: AuditPlan, client: Any, scopes: list[Scope], rows: _Rows, p
             for target in value if isinstance(value, list) else [value]:
                 if not isinstance(target, str) or not target.startswith("/") or target.lower() in rows.by_id:
                     continue
-                table = table_of(_type_of(target) or "")
+                target_type = _type_of(target)
+                table = table_of(target_type) if target_type else None
                 batch = batch_of.get(subscription_of(target) or "")
                 # a resource outside the audited scopes stays outside (its rules say it was not in the estate)
                 for scope in [batch] if batch is not None else groups:

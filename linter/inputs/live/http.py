@@ -164,8 +164,8 @@ def call(pacer: Pacer, send: Callable[[], T], what: str) -> T:
             problem, status = f"the response was not valid JSON ({first_line(exc)})", None
             _observe(pacer, exc)
         except ClientAuthenticationError as exc:
-            if exc.response is None:
-                raise RequestFailed(f"signing in failed: {first_line(exc)}", 401) from None
+            if exc.response is None:  # the credential could not refresh its token mid-audit
+                raise Unauthorized(f"signing in again failed: {first_line(exc)}", 401) from None
             raise Unauthorized(_service_message(exc), 401) from None
         except HttpResponseError as exc:
             status = exc.status_code
