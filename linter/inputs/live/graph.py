@@ -76,10 +76,13 @@ def run_query(client: Any, query: TableQuery, scopes: list[Scope], pacer: Pacer,
             except RequestFailed as exc:
                 if exc.status == 401:
                     raise
-                failures.append(ScopeFailure(scope, query.table, exc.reason, subscriptions))
-                progress.say(f"{where}: failed ({exc.reason})")
+                reason = exc.reason
+                if exc.status == 403:
+                    reason += "; the identity needs read access (the Reader role) on these subscriptions"
+                failures.append(ScopeFailure(scope, query.table, reason, subscriptions))
+                progress.say(f"{where}: failed ({reason})")
                 if exc.status == 400:  # the query itself was refused: every other scope would refuse it too
-                    failures.extend(ScopeFailure(s, query.table, exc.reason) for s in scopes[number:])
+                    failures.extend(ScopeFailure(s, query.table, reason) for s in scopes[number:])
                     return
                 break
             for row in rows:
