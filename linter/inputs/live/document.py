@@ -20,12 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from linter.diagnostics import Diagnostic
+from linter.inputs.live.children import CHILD_LISTS, SUBSCRIPTION
 from linter.model import Origin, Position, Resource
 
 RECORD_KEY = "drlint"
 FORMAT = "drlint-audit/1"
 NOT_FETCHED = ("this audit did not fetch this type (no active rule needed it); audit again with the rule "
                "active to check it")
+NOT_LISTED = ("this audit did not list these for this resource (no active rule read them here); audit again "
+              "with the rule active to check it")
 MAX_RECORD_ITEMS = 1_000_000
 KEPT_FIELDS = ("id", "name", "type", "location", "kind", "sku", "properties", "tags", "identity", "zones",
                "subscriptionId", "resourceGroup", "tenantId", "managedBy", "plan", "extendedLocation")
@@ -46,6 +49,7 @@ class AuditRecord:
     not_fetched: dict[str, str] = field(default_factory=dict)
     failed_lists: list[tuple[str, str, str]] = field(default_factory=list)  # (parent id, child type, reason)
     failed_scopes: list[FailedScope] = field(default_factory=list)
+    listed: dict[str, list[str]] = field(default_factory=dict)  # child type -> the parents it was listed under
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +60,7 @@ class AuditRecord:
             "failedScopes": [{"scope": f.describe, "subscriptions": f.subscriptions,
                               "managementGroup": f.management_group, "table": f.table, "reason": f.reason}
                              for f in self.failed_scopes],
+            "listed": {t: ids for t, ids in sorted(self.listed.items())},
         }
 
 
@@ -88,6 +93,11 @@ def read_record(data: Any) -> tuple[AuditRecord | None, list[tuple[tuple[str | i
             record.failed_lists.append((item["parent"], item["type"].lower(), _clean(item["reason"])))
         else:
             problems.append(((RECORD_KEY, "failedLists", i), "a failed list needs string parent, type, reason"))
+    for key, value in _items(raw.get("listed"), dict):
+        if isinstance(key, str) and isinstance(value, list):
+            record.listed[key.lower()] = [v.lower() for v in value[:MAX_RECORD_ITEMS] if isinstance(v, str)]
+        else:
+            problems.append(((RECORD_KEY, "listed"), "`listed` maps a child type to a list of parent ids"))
     for i, item in enumerate(_items(raw.get("failedScopes"), list)):
         subscriptions = item.get("subscriptions") if isinstance(item, Mapping) else None
         if isinstance(item, Mapping) and isinstance(item.get("reason"), str) and isinstance(subscriptions, list):
@@ -142,16 +152,29 @@ def assign_origins(resources: list[Resource], record: AuditRecord, kind: str, di
         for subscription in failure.subscriptions:
             incomplete.setdefault(subscription, f"{failure.describe} could not be queried ({failure.reason})")
 
-    default = origin_for({})
+    # A child type listed under some parents only: the others were not looked at (UNKNOWN, never FAIL).
+    unlisted: list[tuple[str, str, set[str]]] = []  # (child type, parent type, parent ids listed)
+    for child_type, parents in record.listed.items():
+        child = CHILD_LISTS.get(child_type)
+        if child is not None:
+            unlisted.append((child_type, child.parent, {p.lower() for p in parents}))
+
+    origin_for({})  # registered even for an empty estate: it says which types this audit fetched
     for resource in resources:
         subscription = subscription_of(resource.id)
         if subscription is not None and subscription in incomplete:
             resource.origin = origin_for({"*": incomplete[subscription], **{t: incomplete[subscription]
                                                                             for t in record.fetched}})
-        elif resource.id_key is not None and resource.id_key in by_parent:
-            resource.origin = origin_for(by_parent[resource.id_key])
-        else:
-            resource.origin = default
+            continue
+        overrides: dict[str, str] = {}
+        for child_type, parent_type, parents in unlisted:
+            key = f"/subscriptions/{subscription}" if parent_type == SUBSCRIPTION else resource.id_key
+            applies = parent_type == SUBSCRIPTION or resource.type_key == parent_type
+            if applies and key not in parents:
+                overrides[child_type] = NOT_LISTED
+        if resource.id_key is not None:
+            overrides.update(by_parent.get(resource.id_key, {}))
+        resource.origin = origin_for(overrides)
     registered = list(origins.values())
     diagnostics: list[Diagnostic] = []
     # one origin per failed scope (estate-wide counts there are UNKNOWN); one diagnostic per table and reason

@@ -23,7 +23,7 @@ from linter.inputs.live.auth import (
     resolve_endpoint,
     sign_in,
 )
-from linter.inputs.live.children import LOCKS
+from linter.inputs.live.children import SUBSCRIPTION, ChildList
 from linter.inputs.live.document import (
     AuditRecord,
     FailedScope,
@@ -32,6 +32,7 @@ from linter.inputs.live.document import (
     subscription_of,
     trim_row,
 )
+from linter.inputs.live.dryrun import DryRun, Needs
 from linter.inputs.live.graph import BATCH_SIZE, Scope, ScopeFailure, batches, run_query
 from linter.inputs.live.http import Pacer, RequestFailed, Unauthorized
 from linter.inputs.live.plan import MAX_FOLLOW_UP_IDS, AuditPlan, table_of
@@ -64,6 +65,9 @@ class AuditResult:
     paced: int = 0
     duplicates: int = 0  # rows returned twice (kept once)
     seconds: float = 0.0
+
+
+MAX_ROUNDS = 4  # dry runs: children of children of children at most (account, project, connection)
 
 
 class NothingToAudit(Exception):
@@ -125,17 +129,8 @@ def fetch_estate(plan: AuditPlan, request: AuditRequest, progress: Progress) -> 
         for query in plan.queries:
             for row in run_query(client, query, scopes, graph_pacer, progress, insecure, failures):
                 rows.add(row)
-        for child in plan.children:
-            if child.type == LOCKS:
-                parents = sorted({f"/subscriptions/{s}" for r in rows.by_id.values()
-                                  if (s := subscription_of(r.get("id")))})
-            else:
-                parents = rows.of_type(child.parent)
-            outcome = arm.list_children(child, parents)
-            for row in outcome.rows:
-                rows.add(trim_row(row))
-            record.failed_lists.extend((parent, child.type, reason) for parent, reason in outcome.failed.items())
-        _follow_up(plan, client, scopes, rows, graph_pacer, progress, insecure, failures)
+        _children_and_references(plan, client, arm, scopes, rows, record, graph_pacer, progress, insecure,
+                                 failures)
     except Unauthorized as exc:
         raise rejected(request.auth, f"401: {exc.reason}") from None
     finally:
@@ -165,35 +160,76 @@ def _scopes(request: AuditRequest, arm: ArmLister, progress: Progress) -> list[S
     return scopes
 
 
-def _follow_up(plan: AuditPlan, client: Any, scopes: list[Scope], rows: _Rows, pacer: Pacer, progress: Progress,
-               insecure: bool, failures: list[ScopeFailure]) -> None:
-    """Fetch the resources that `ref`/`via` paths name and the first queries did not return."""
-    if not plan.follow_paths:
-        return
-    from linter.paths import resolve
+def _children_and_references(plan: AuditPlan, client: Any, arm: ArmLister, scopes: list[Scope], rows: _Rows,
+                              record: AuditRecord, pacer: Pacer, progress: Progress, insecure: bool,
+                              failures: list[ScopeFailure]) -> None:
+    """List the children the rules read and fetch the resources they follow, round after round (a dry run
+    of the rules says which), until nothing new is asked."""
+    listed: dict[str, set[str]] = {}  # child type -> parent ids listed (lower case)
+    followed: set[str] = set()
+    whole = {t for q in plan.queries for t, f in q.types.items() if f is None}  # a missing one does not exist
+    dry = DryRun(plan.dry_run_rules, [c.type for c in plan.children]) if plan.dry_run_rules else None
+    for _round in range(MAX_ROUNDS):
+        needs = dry.needs(rows.by_id) if dry is not None else Needs()
+        for child_type in plan.every_parent:
+            needs.children.setdefault(child_type, set()).add(None)
+        progressed = False
+        for child in plan.children:
+            wanted = needs.children.get(child.type)
+            done = listed.setdefault(child.type, set())
+            parents = {k: v for k, v in _parents(child, wanted, rows).items() if k not in done} if wanted else {}
+            if not parents:
+                continue
+            progressed = True
+            done.update(parents)
+            outcome = arm.list_children(child, parents.values())
+            for row in outcome.rows:
+                rows.add(trim_row(row))
+            record.failed_lists.extend((parent, child.type, reason) for parent, reason in outcome.failed.items())
+        missing = {i for i in needs.missing - followed if _worth_following(i, whole, rows)}
+        if missing:
+            progressed = True
+            followed |= missing
+            _follow_up(plan, client, scopes, missing, rows, pacer, progress, insecure, failures)
+        if dry is None or not progressed:
+            break
+    record.listed = {t: sorted(ids) for t, ids in listed.items() if ids}
 
+
+def _parents(child: ChildList, wanted: set[str | None], rows: _Rows) -> dict[str, str]:
+    """The ids (lower case -> as written) to list `child` under: every parent, or those the rules asked about."""
+    every = None in wanted
+    if child.parent == SUBSCRIPTION:
+        subscriptions = {s for key in (rows.by_id if every else wanted) if key and (s := subscription_of(key))}
+        return {f"/subscriptions/{s}": f"/subscriptions/{s}" for s in sorted(subscriptions)}
+    return {key: row["id"] for key, row in rows.by_id.items()
+            if str(row.get("type", "")).lower() == child.parent and (every or key in wanted)}
+
+
+def _worth_following(resource_id: str, whole: set[str], rows: _Rows) -> bool:
+    target_type = _type_of(resource_id)
+    return (resource_id not in rows.by_id and target_type is not None and table_of(target_type) is not None
+            and target_type not in whole)
+
+
+def _follow_up(plan: AuditPlan, client: Any, scopes: list[Scope], ids: set[str], rows: _Rows, pacer: Pacer,
+               progress: Progress, insecure: bool, failures: list[ScopeFailure]) -> None:
+    """Fetch, by id, resources the rules follow that the first queries did not return (in their own batch:
+    a resource outside the audited scopes stays outside, and its rules say it was not in the estate)."""
     failed = {f.scope for f in failures}
     batch_of = {s: scope for scope in scopes if scope not in failed for s in scope.subscriptions}
     groups = [scope for scope in scopes if scope.management_group and scope not in failed]
     wanted: dict[tuple[str, Scope], set[str]] = {}
-    for row in list(rows.by_id.values()):
-        for path in plan.follow_paths:
-            value = resolve(row, path)
-            for target in value if isinstance(value, list) else [value]:
-                if not isinstance(target, str) or not target.startswith("/") or target.lower() in rows.by_id:
-                    continue
-                target_type = _type_of(target)
-                table = table_of(target_type) if target_type else None
-                batch = batch_of.get(subscription_of(target) or "")
-                # a resource outside the audited scopes stays outside (its rules say it was not in the estate)
-                for scope in [batch] if batch is not None else groups:
-                    if table is not None:
-                        wanted.setdefault((table, scope), set()).add(target.lower())
+    for target in ids:
+        table = table_of(_type_of(target) or "")
+        batch = batch_of.get(subscription_of(target) or "")
+        for scope in [batch] if batch is not None else groups:
+            if table is not None:
+                wanted.setdefault((table, scope), set()).add(target)
     if wanted:
-        progress.say(f"{len({i for ids in wanted.values() for i in ids})} referenced resource(s) not returned "
-                     "yet; fetching them")
-    for (table, scope), ids in sorted(wanted.items(), key=lambda item: (item[0][0], scopes.index(item[0][1]))):
-        ordered = sorted(ids)
+        progress.say(f"{len(ids)} referenced resource(s) not returned yet; fetching them")
+    for (table, scope), chosen in sorted(wanted.items(), key=lambda item: (item[0][0], scopes.index(item[0][1]))):
+        ordered = sorted(chosen)
         for start in range(0, len(ordered), MAX_FOLLOW_UP_IDS):
             query = plan.follow_up(table, ordered[start:start + MAX_FOLLOW_UP_IDS])
             for row in run_query(client, query, [scope], pacer, progress, insecure, failures):

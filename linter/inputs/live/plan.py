@@ -103,8 +103,11 @@ class AuditPlan:
     children: list[ChildList]  # Resource Manager list calls, parents before children
     child_parents_filtered: dict[str, bool]  # child type -> list it only under the parents rules select
     unlistable: dict[str, str]  # types rules need that neither Resource Graph nor this audit can read
-    follow_paths: list[FieldPath]  # ref/via paths whose target type is found from the ids read
+    follow_paths: list[FieldPath]  # ref/via paths whose target type is not fixed (shown by --show-query)
     columns: list[str]
+    rules: list[Rule] = field(default_factory=list)  # the active rules (a dry run says which parents to list)
+    every_parent: set[str] = field(default_factory=set)  # child types a rule selects directly: list them all
+    dry_run_rules: list[Rule] = field(default_factory=list)  # rules that read children or follow open refs
 
     @property
     def fetched_types(self) -> set[str]:
@@ -120,14 +123,14 @@ class AuditPlan:
         parts = [f"// {q.table}\n{q.kql()}" for q in self.queries]
         for child in self.children:
             if child.parent == SUBSCRIPTION:
-                parent = "each subscription that holds a resource the rules select"
+                parent = "each subscription that holds a resource the rules read them for"
             else:
-                parent = f"each {child.parent} above"
+                parent = f"each {child.parent} the rules read them for"
             parts.append(f"// Resource Manager, {child.display_type}, for {parent}:\n"
                          f"GET {{id}}/{child.collection}?api-version={child.api_version}")
         if self.follow_paths:
             paths = ", ".join(p.text for p in self.follow_paths)
-            parts.append(f"// then, for resources named by {paths} that the queries above did not return:\n"
+            parts.append(f"// then, for resources the rules follow ({paths}) that were not returned above:\n"
                          "// the same query with `where id in~ (...)`")
         for resource_type, reason in sorted(self.unlistable.items()):
             parts.append(f"// not fetched: {resource_type} ({reason})")
@@ -144,6 +147,7 @@ def _columns_for(table: str, read: list[str]) -> list[str]:
 
 
 def plan_audit(rules: Iterable[Rule]) -> AuditPlan:
+    rules = list(rules)
     filters: dict[str, list[str | None]] = {}  # type -> the filter of each selection of it
     direct_children: set[str] = set()  # child types some rule selects outside a `children` relation
     child_under: dict[str, set[str]] = {}  # child type -> types of the rules that read it as children
@@ -218,7 +222,21 @@ def plan_audit(rules: Iterable[Rule]) -> AuditPlan:
     if any(c.type == LOCKS for c in children):
         filtered_parents[LOCKS] = False
     ordered = [queries[t] for t in TABLES if t in queries]
-    return AuditPlan(ordered, children, filtered_parents, unlistable, list(follow.values()), columns)
+    asking = [r for r in rules if _reads_children_or_open_refs(r)]
+    return AuditPlan(ordered, children, filtered_parents, unlistable, list(follow.values()), columns, rules,
+                     {t for t in direct_children if t in CHILD_LISTS}, asking)
+
+
+def _reads_children_or_open_refs(rule: Rule) -> bool:
+    for node in _walk(rule):
+        if isinstance(node, Selection) and node.relation == "children" and any(
+                t.lower() in CHILD_LISTS for t in node.types):
+            return True
+        if isinstance(node, (Ref, Aggregate)):
+            path = node.path if isinstance(node, Ref) else node.via
+            if path is not None and path.text.lower() not in REFERENCE_TYPES:
+                return True
+    return False
 
 
 def _any_of(conditions: list[str | None]) -> str | None:

@@ -440,3 +440,99 @@ def test_the_demo_estate_audited_live_gives_the_findings_of_its_export(tmp_path)
     assert {f for f in from_audit - from_scan} == {(rule, resource, "fail") for rule, resource, outcome in from_scan
                                                    if rule == "DR105" and outcome == "unknown"}
     assert from_scan - {f for f in from_scan if f[0] == "DR105"}  # the comparison is not empty
+
+
+SOFT_DELETE_RULE = """\
+id: ACME203
+name: hub-storage-soft-delete
+title: Each hub's storage keeps deleted blobs
+severity: warning
+select:
+  type: Microsoft.MachineLearningServices/workspaces
+  where: {field: kind, equals: Hub}
+condition:
+  ref: properties.storageAccount
+  condition:
+    aggregate:
+      select:
+        type: Microsoft.Storage/storageAccounts/blobServices
+        relation: children
+        where: {field: properties.deleteRetentionPolicy.enabled, equals: true}
+    greaterOrEquals: 1
+message: "{resource.name}: blob soft delete is off"
+docs: {what: w, why: y, fix: f}
+"""
+
+THREAD_STORE_RULE = """\
+id: ACME704
+name: foundry-thread-store
+title: Foundry projects keep agent threads in Cosmos DB
+severity: warning
+select:
+  type: Microsoft.CognitiveServices/accounts
+condition:
+  aggregate:
+    select:
+      type: Microsoft.CognitiveServices/accounts/projects
+      relation: children
+      where:
+        aggregate:
+          select:
+            type: Microsoft.CognitiveServices/accounts/projects/connections
+            relation: children
+            where: {field: properties.category, equals: CosmosDb}
+        greaterOrEquals: 1
+  greaterOrEquals: 1
+message: "{resource.name} has no project with a Cosmos DB connection"
+docs: {what: w, why: y, fix: f}
+"""
+
+
+def test_children_are_listed_only_where_the_rules_read_them(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "soft-delete.yaml").write_text(SOFT_DELETE_RULE)
+    tenant = Tenant(subscriptions=[sub_id(0)])
+    accounts = [resource(sub_id(0), "rg", "Microsoft.Storage/storageAccounts", f"st{i}") for i in range(7)]
+    for i, account in enumerate(accounts):
+        tenant.add(account)
+        tenant.add_child(account["id"], "blobServices", {
+            "id": account["id"] + "/blobServices/default", "name": "default",
+            "type": "Microsoft.Storage/storageAccounts/blobServices",
+            "properties": {"deleteRetentionPolicy": {"enabled": i == 0}}})
+    for i in range(2):  # two hubs use st0 (soft delete on) and st1 (off); st2..st6 belong to no hub
+        tenant.add(resource(sub_id(0), "rg", HUB, f"hub{i}", kind="Hub",
+                            properties={"storageAccount": accounts[i]["id"]}))
+    with FakeAzure(tenant) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--rules", "rules", "--select", "ACME",
+                           "--save", "e.json", "--format", "json", "--show-unknown", cwd=tmp_path)
+        listed = sorted(r.path for r, _ in fake.log if r.kind == "list")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert listed == sorted(a["id"].lower() + "/blobservices" for a in accounts[:2])
+    assert [(r["resource_name"], r["outcome"]) for r in results(run)] == [("hub1", "fail")]
+    record = json.loads((tmp_path / "e.json").read_text())["drlint"]
+    assert sorted(record["listed"]["microsoft.storage/storageaccounts/blobservices"]) == sorted(
+        a["id"].lower() for a in accounts[:2])
+
+
+def test_grandchildren_are_listed_round_after_round(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "threads.yaml").write_text(THREAD_STORE_RULE)
+    tenant = Tenant(subscriptions=[sub_id(0)])
+    for i, category in enumerate(("CosmosDb", "AzureStorageAccount")):
+        account = resource(sub_id(0), "rg", "Microsoft.CognitiveServices/accounts", f"ai{i}", kind="AIServices")
+        tenant.add(account)
+        project = {"id": account["id"] + "/projects/p", "name": "p", "location": "eastus2",
+                   "type": "Microsoft.CognitiveServices/accounts/projects", "properties": {}}
+        tenant.add_child(account["id"], "projects", project)
+        tenant.add_child(project["id"], "connections", {
+            "id": project["id"] + "/connections/c", "name": "c", "properties": {"category": category},
+            "type": "Microsoft.CognitiveServices/accounts/projects/connections"})
+    with FakeAzure(tenant) as fake:
+        run = drlint_audit(fake, "--subscription", sub_id(0), "--rules", "rules", "--select", "ACME",
+                           "--save", "e.json", "--format", "json", "--show-unknown", cwd=tmp_path)
+        lists = fake.count("list")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert lists == 4  # the projects of two accounts, then the connections of two projects
+    assert [(r["resource_name"], r["outcome"]) for r in results(run)] == [("ai1", "fail")]
+    ids = saved_ids(tmp_path / "e.json")
+    assert len(ids) == len(set(ids)) == 6
