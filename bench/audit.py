@@ -2,8 +2,8 @@
 
     python bench/audit.py [--resources N] [--subscriptions N] [--hubs N]
 
-Reports the requests made against the fewest possible (one full 1,000-row page a Resource Graph request,
-one call a parent for Resource Manager lists, one page of the subscription list), rows per second, and the
+Reports the requests made against the fewest possible (full 1,000-row pages in each batch of 250
+subscriptions, one call per hub for its connections, one page of the subscription list), rows per second, and the
 audit process's peak memory. The baseline, measured in the same run, replays the very requests the audit
 made with plain `urllib` and `json` in a process of its own (no SDK, no drlint): the cost of the traffic alone.
 """
@@ -50,18 +50,21 @@ def build(resources: int, subscriptions: int, hubs: int) -> tuple[Tenant, int]:
                                                          f"Microsoft.Storage/storageAccounts/st{n}",
                                        "publicNetworkAccess": "Enabled", "description": "x" * 200})
             tenant.add(hub)
-            for c in range(2):
-                tenant.add_child(hub["id"], "connections", {
-                    "id": f"{hub['id']}/connections/ai{c}", "name": f"ai{c}", "type": f"{HUB}/connections",
-                    "properties": {"category": "AIServices", "target": "https://x.openai.azure.com/",
-                                   "metadata": {"ResourceId": f"/subscriptions/{subscription}/resourceGroups/rg/"
-                                                              f"providers/Microsoft.CognitiveServices/accounts/ai{c}"}}})
-                connections += 1
             continue
         provider_type, kind, sku = KINDS[n % len(KINDS)]
         tenant.add(resource(subscription, f"rg{n % 7}", provider_type, f"r{n}", location=region, kind=kind, sku=sku,
                             properties={"provisioningState": "Succeeded", "creationTime": "2025-01-01T00:00:00Z",
                                         "networkAcls": {"defaultAction": "Allow", "ipRules": []}}))
+    # each hub connects to two AI Services accounts of the tenant (returned by the query: no follow-up)
+    accounts = [r["id"] for r in tenant.rows["resources"] if r["type"] == "microsoft.cognitiveservices/accounts"]
+    hub_rows = [r for r in tenant.rows["resources"] if r["type"] == HUB.lower()]
+    for n, hub in enumerate(hub_rows):
+        for c in range(2):
+            tenant.add_child(hub["id"], "connections", {
+                "id": f"{hub['id']}/connections/ai{c}", "name": f"ai{c}", "type": f"{HUB}/connections",
+                "properties": {"category": "AIServices", "target": "https://x.openai.azure.com/",
+                               "metadata": {"ResourceId": accounts[(2 * n + c) % len(accounts)]}}})
+            connections += 1
     return tenant, connections
 
 
@@ -119,7 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         saved_rows = saved.read_text().count('\n{"id":')
 
     rows = args.resources + connections
-    fewest_graph = math.ceil(args.resources / 1000)
+    # pages are per subscription batch (250 a request, Microsoft's guidance): the fewest is one page per
+    # batch plus one per further 1,000 rows, with rows spread evenly over the subscriptions
+    per_batch = [min(250, args.subscriptions - start) * args.resources / args.subscriptions
+                 for start in range(0, args.subscriptions, 250)]
+    fewest_graph = sum(max(1, math.ceil(rows_in / 1000)) for rows_in in per_batch)
     fewest = fewest_graph + args.hubs + math.ceil(args.subscriptions / 1000)
     made = graph + lists + listed_subscriptions
     print(f"fake tenant: {args.resources:,} resources in {args.subscriptions} subscriptions, {args.hubs:,} hubs "

@@ -69,6 +69,16 @@ def results_document(rows: list[dict[str, Any]], record: AuditRecord) -> dict[st
             RECORD_KEY: record.to_json()}
 
 
+def complete_row(row: Any) -> Any:
+    """The row with every column (None where absent), so the reader's case-insensitive lookup never scans
+    a row for a column that is not there (a column present in another case is left alone)."""
+    if not isinstance(row, dict):
+        return row
+    present = {k.lower() for k in row if isinstance(k, str)}
+    missing = [k for k in KEPT_FIELDS if k.lower() not in present]
+    return {**dict.fromkeys(missing), **row} if missing else row
+
+
 def trim_row(row: Mapping[str, Any]) -> dict[str, Any]:
     """A Resource Manager item reduced to Resource Graph's columns (no etag, systemData, ...)."""
     return {k: row[k] for k in KEPT_FIELDS if k in row}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from linter.engine import run_rules
+from linter.inputs.live.document import complete_row
 from linter.model import Estate, FixedAnchor, Origin, Position, Resource
 from linter.rules import Rule
 
@@ -55,17 +56,17 @@ class DryRun:
         self.rules = rules
         self.child_types = set(child_types)
         self.origin = Origin("resource-graph", "audit", None, {t: NOT_LISTED_YET for t in self.child_types})
-        self._resources: dict[str, Resource] = {}
+        self.built: dict[str, Resource] = {}  # by lower-case id; the final evaluation reuses them
 
     def needs(self, rows: Mapping[str, dict[str, Any]]) -> Needs:
         from linter.inputs.resource_graph import resource_from_row
 
         for key, row in rows.items():
-            if key not in self._resources:
-                made = resource_from_row(row, self.origin, FixedAnchor(Position(key)))
+            if key not in self.built:
+                made = resource_from_row(complete_row(row), self.origin, FixedAnchor(Position(key)))
                 if not isinstance(made, str):
-                    self._resources[key] = made
-        estate = RecordingEstate(self._resources.values(), self.origin)
+                    self.built[key] = made
+        estate = RecordingEstate(self.built.values(), self.origin)
         run_rules(self.rules, estate)
         needs = Needs(missing=estate.missing)
         for child_type, parent in estate.asked:

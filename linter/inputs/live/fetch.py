@@ -29,6 +29,7 @@ from linter.inputs.live.document import (
     FailedScope,
     anchor_position,
     assign_origins,
+    complete_row,
     subscription_of,
     trim_row,
 )
@@ -37,7 +38,7 @@ from linter.inputs.live.graph import BATCH_SIZE, Scope, ScopeFailure, batches, r
 from linter.inputs.live.http import Pacer, RequestFailed, Unauthorized
 from linter.inputs.live.plan import MAX_FOLLOW_UP_IDS, AuditPlan, table_of
 from linter.inputs.live.progress import Progress
-from linter.model import FixedAnchor, Origin, Position
+from linter.model import FixedAnchor, Origin, Position, Resource
 
 __all__ = ["AuditRequest", "AuditResult", "EndpointError", "NothingToAudit", "SignInError", "fetch_estate",
            "load_live"]
@@ -65,6 +66,7 @@ class AuditResult:
     paced: int = 0
     duplicates: int = 0  # rows returned twice (kept once)
     seconds: float = 0.0
+    built: dict[str, Resource] = field(default_factory=dict)  # resources the dry runs made, by lower-case id
 
 
 MAX_ROUNDS = 4  # dry runs: children of children of children at most (account, project, connection)
@@ -129,8 +131,8 @@ def fetch_estate(plan: AuditPlan, request: AuditRequest, progress: Progress) -> 
         for query in plan.queries:
             for row in run_query(client, query, scopes, graph_pacer, progress, insecure, failures):
                 rows.add(row)
-        _children_and_references(plan, client, arm, scopes, rows, record, graph_pacer, progress, insecure,
-                                 failures)
+        built = _children_and_references(plan, client, arm, scopes, rows, record, graph_pacer, progress,
+                                         insecure, failures)
     except Unauthorized as exc:
         raise rejected(request.auth, f"401: {exc.reason}") from None
     finally:
@@ -143,7 +145,7 @@ def fetch_estate(plan: AuditPlan, request: AuditRequest, progress: Progress) -> 
     stats = graph_pacer.stats, arm_pacer.stats
     return AuditResult(rows.all(), record, stats[0].requests, stats[1].requests,
                        sum(s.throttled for s in stats), sum(s.retried for s in stats), sum(s.paced for s in stats),
-                       rows.duplicates, time.perf_counter() - started)
+                       rows.duplicates, time.perf_counter() - started, built)
 
 
 def _scopes(request: AuditRequest, arm: ArmLister, progress: Progress) -> list[Scope]:
@@ -162,7 +164,7 @@ def _scopes(request: AuditRequest, arm: ArmLister, progress: Progress) -> list[S
 
 def _children_and_references(plan: AuditPlan, client: Any, arm: ArmLister, scopes: list[Scope], rows: _Rows,
                               record: AuditRecord, pacer: Pacer, progress: Progress, insecure: bool,
-                              failures: list[ScopeFailure]) -> None:
+                              failures: list[ScopeFailure]) -> dict[str, Resource]:
     """List the children the rules read and fetch the resources they follow, round after round (a dry run
     of the rules says which), until nothing new is asked."""
     listed: dict[str, set[str]] = {}  # child type -> parent ids listed (lower case)
@@ -194,6 +196,7 @@ def _children_and_references(plan: AuditPlan, client: Any, arm: ArmLister, scope
         if dry is None or not progressed:
             break
     record.listed = {t: sorted(ids) for t, ids in listed.items() if ids}
+    return dry.built if dry is not None else {}
 
 
 def _parents(child: ChildList, wanted: set[str | None], rows: _Rows) -> dict[str, str]:
@@ -263,7 +266,11 @@ def load_live(result: AuditResult, display: str = "live estate", lines: Mapping[
             position = Position(display, lines[index], 1)
         else:
             position = anchor_position(resource_id if isinstance(resource_id, str) else display)
-        made = resource_from_row(row, placeholder, FixedAnchor(position))
+        made = result.built.get(resource_id.lower()) if isinstance(resource_id, str) else None
+        if made is not None:  # made by a dry run from this very row: only where it points changes
+            made.anchor = FixedAnchor(position)
+        else:
+            made = resource_from_row(complete_row(row), placeholder, FixedAnchor(position))
         if isinstance(made, str):
             loaded.diagnostics.append(Diagnostic(made, position))
         else:
