@@ -6,6 +6,8 @@
 - http.py: one request with pacing from the quota headers, back-off on 429, bounded retries on faults
 - graph.py: Resource Graph queries over subscription batches, page by page
 - arm.py: Resource Manager list calls with bounded concurrency
+- dryrun.py: which parents the rules read children of, and which ids they follow (a dry run of the rules)
+- progress.py: progress on standard error
 - document.py: the results document (`--save`), which records what was fetched, and its resources
 - fetch.py: one audit end to end, into `Loaded`
 """
