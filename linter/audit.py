@@ -46,8 +46,11 @@ def collect_live(audit: Audit, request: AuditRequest, progress: Progress, save: 
     and OSError when `save` cannot be written."""
     started = time.perf_counter()
     result = fetch_estate(audit.plan, request, progress)
+    waits = [f"{n} {what}" for n, what in ((result.throttled, "throttled"), (result.retried, "retried"),
+                                           (result.paced, "paced")) if n]
     progress.say(f"{len(result.rows)} resource(s) in {result.graph_requests} Resource Graph and "
-                 f"{result.arm_requests} Resource Manager request(s), {result.seconds:.1f}s")
+                 f"{result.arm_requests} Resource Manager request(s)"
+                 + (f" ({', '.join(waits)})" if waits else "") + f", {result.seconds:.1f}s")
     display = "live estate"
     lines: dict[int, int] | None = None
     if save is not None:
