@@ -230,14 +230,32 @@ class FakeAzure:
             body["nextLink"] = f"{self.url}/subscriptions?api-version=2022-12-01&$skip={start + self.subscription_page}"
         return Reply(200, body)
 
+    def items_at(self, path: str) -> list[dict[str, Any]]:
+        """Every item of a list call's collection (lower-case path without query)."""
+        parent, _, collection = path.rpartition("/")
+        if collection == "locks" and parent.endswith("/providers/microsoft.authorization"):
+            parent, collection = parent[: -len("/providers/microsoft.authorization")], "locks"
+        return self.tenant.children.get((parent, collection), [])
+
+    def served_ids(self) -> set[str]:
+        """The ids of every row the queries and list calls made so far select (whatever the paging)."""
+        ids: set[str] = set()
+        for request, status in list(self.log):
+            if status != 200 or (not isinstance(request.body, dict) and request.kind == "graph"):
+                continue
+            if request.kind == "graph":
+                body = request.body
+                rows = self.run_kql(body.get("query", ""), body.get("subscriptions"), body.get("managementGroups"))
+                ids |= {r["id"].lower() for r in rows}
+            elif request.kind == "list":
+                ids |= {item["id"].lower() for item in self.items_at(request.path)}
+        return ids
+
     def _list(self, request: Request) -> Reply:
         if request.path in self.tenant.forbidden:
             return Reply(403, {"error": {"code": "AuthorizationFailed", "message": "The client does not have "
                                          "authorization to perform action over scope."}})
-        parent, _, collection = request.path.rpartition("/")
-        if collection == "locks" and parent.endswith("/providers/microsoft.authorization"):
-            parent, collection = parent[: -len("/providers/microsoft.authorization")], "locks"
-        items = self.tenant.children.get((parent, collection), [])
+        items = self.items_at(request.path)
         start = int(request.query.get("$skip", "0"))
         body: dict[str, Any] = {"value": items[start:start + self.list_page]}
         if start + self.list_page < len(items):
