@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.config import Config, check_rule_overrides
-from linter.engine import plan_rules, run_rules
+from linter.engine import plan_rules, run_rules, types_read
 from linter.inputs import LoadContext, Loaded
 from linter.inputs.jsondoc import JsonError, read_json
 from linter.inputs.registry import FRONT_END_OF_KIND, JSON_SUFFIXES, TEXT_KINDS, InputFile, front_end
@@ -223,20 +223,21 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
     if config.path is not None:
         diagnostics.extend(check_rule_overrides(config, {r.id.upper() for r in rules}, str(config.path)))
 
+    posture = options.posture or config.posture or DEFAULT_POSTURE
+    planned = plan_rules(rules, posture=posture, select=options.select, ignore=options.ignore,
+                         overrides=config.rules)
+
     files, problems = discover(options.paths, root, config.exclude)
     diagnostics.extend(problems)
-    ctx = LoadContext(root=root, deployments=config.deployments)
+    ctx = LoadContext(root=root, deployments=config.deployments, types_read=types_read(planned))
     groups, problems = classify(files, ctx)
     diagnostics.extend(problems)
     loaded = load_inputs(groups, ctx)
     diagnostics.extend(loaded.diagnostics)
 
-    estate = Estate(loaded.resources)
+    estate = Estate(loaded.resources, loaded.unread)
     for origin in loaded.origins:
         estate.add_origin(origin)
-    posture = options.posture or config.posture or DEFAULT_POSTURE
-    planned = plan_rules(rules, posture=posture, select=options.select, ignore=options.ignore,
-                         overrides=config.rules)
     results, problems = run_rules(planned, estate)
     diagnostics.extend(problems)
     return RunReport(
@@ -244,7 +245,7 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
         diagnostics=diagnostics,
         rules=planned,
         files=sorted(set(loaded.files)),
-        resource_count=len(estate),
+        resource_count=estate.input_count,
         seconds=time.perf_counter() - started,
         posture=posture,
         category=category_of(groups),

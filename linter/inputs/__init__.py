@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.model import Origin, Resource
+from linter.model import Origin, Resource, UnreadInputs
 from linter.results import Diagnostic
 
 
@@ -23,12 +23,15 @@ class Loaded:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     origins: list[Origin] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Inputs not made into resources because no rule selects their type (found by id if a rule follows one).
+    unread: list[UnreadInputs] = field(default_factory=list)
 
     def extend(self, other: Loaded) -> None:
         self.resources.extend(other.resources)
         self.diagnostics.extend(other.diagnostics)
         self.origins.extend(other.origins)
         self.files.extend(other.files)
+        self.unread.extend(other.unread)
 
 
 @dataclass(slots=True)
@@ -37,6 +40,9 @@ class LoadContext:
 
     root: Path
     deployments: list[Mapping[str, Any]] = field(default_factory=list)  # drlint.yaml `deployments:`
+    # Lower-cased resource types some rule selects; None: every type. A front end may leave inputs of other
+    # types unread (see `Loaded.unread`).
+    types_read: frozenset[str] | None = None
 
     def display(self, path: Path) -> str:
         """The path as shown to users and in SARIF: relative to the root, with `/` separators."""

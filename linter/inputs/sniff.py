@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from linter.inputs.jsondoc import LazyRows
+
 TEMPLATE_SCHEMA = "deploymenttemplate.json"
 PARAMETERS_SCHEMA = "deploymentparameters.json"
 
@@ -41,18 +43,18 @@ def _is_row(row: Any) -> bool:
 
 def looks_like_resource_graph(data: Any) -> bool:
     """Rows of Resource Graph output in any shape users save (see resource_graph.rows_of)."""
-    if isinstance(data, list):
+    if isinstance(data, (list, LazyRows)):
         # One malformed row must not hide the file: it is reported by the front end instead.
-        return any(_is_row(r) for r in data[:50])
+        return any(_is_row(r) for r in (data.head(50) if isinstance(data, LazyRows) else data[:50]))
     if not isinstance(data, Mapping):
         return False
     inner = data.get("data", data.get("Data"))
     if inner is not None and inner is not data:
-        if isinstance(inner, list) and not inner:
+        if isinstance(inner, (list, LazyRows)) and not inner:
             return "count" in data or "total_records" in data or "totalRecords" in data
         return looks_like_resource_graph(inner)
     columns, rows = data.get("columns"), data.get("rows")
-    if isinstance(columns, list) and isinstance(rows, list):
+    if isinstance(columns, list) and isinstance(rows, (list, LazyRows)):
         names = {(c.get("name") if isinstance(c, Mapping) else c) for c in columns}
         return "id" in names and "type" in names
     return False
