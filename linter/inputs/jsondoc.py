@@ -169,8 +169,11 @@ def strip_comments(text: str) -> str:
 
 # Stepping over values: the C scanner decodes a value and says where it ends; what it built is dropped.
 _SKIPPER = json.JSONDecoder(strict=False)
+_SCAN = _SKIPPER.scan_once  # (text, offset) -> (value, end); StopIteration when no value starts there
 _SPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_MEMBER = re.compile(r'[ \t\n\r]*("(?:[^"\\]|\\.)*")[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)  # a key, up to its value
+_COMMA = re.compile(r"[ \t\n\r]*,")
 _NOT_SHALLOW = object()
 
 
@@ -184,19 +187,23 @@ def _key_text(token: str) -> str:
 
 
 class LazyRows(Sequence[Any]):
-    """The elements of a large row array, decoded one at a time, on demand.
+    """The elements of a large row array, decoded on demand.
 
-    Built by one pass of the C scanner that records where each element starts and, for an object, its
-    `type` member (lower-cased), so a reader can skip rows of types it does not want without decoding them
-    again. Decoding an element checks its depth, as a whole parse would.
+    Built by one pass of the C scanner that records where each element starts and ends and, for an object,
+    its `type` member (lower-cased), so a reader can leave rows of types it does not want undecoded. Rows
+    wanted together are decoded together (`decode_many`): one scanner call per batch shares the member
+    names between rows, as a whole parse would, instead of a copy of every name in every row.
     """
 
-    __slots__ = ("offsets", "start", "text", "types")
+    __slots__ = ("ends", "offsets", "start", "text", "types")
 
-    def __init__(self, text: str, start: int, offsets: array, types: list[str | None]) -> None:
+    BATCH = 1000
+
+    def __init__(self, text: str, start: int, offsets: array, ends: array, types: list[str | None]) -> None:
         self.text = text
         self.start = start  # the offset of `[`
         self.offsets = offsets
+        self.ends = ends
         self.types = types
 
     def __len__(self) -> int:
@@ -223,12 +230,42 @@ class LazyRows(Sequence[Any]):
     def decode(self, index: int) -> Any:
         """The element at `index` (a fresh object each time); JsonError when it nests deeper than MAX_DEPTH."""
         try:
-            value = _SKIPPER.raw_decode(self.text, self.offsets[index])[0]
-        except RecursionError:
+            value = _SCAN(self.text, self.offsets[index])[0]
+        except (StopIteration, ValueError, RecursionError):
             raise JsonError("JSON nested too deeply", Position("")) from None
-        if _depth_exceeds(value, MAX_DEPTH - 2):
+        if self._may_be_too_deep(index) and _depth_exceeds(value, MAX_DEPTH - 2):
             raise JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", Position(""))
         return value
+
+    def _may_be_too_deep(self, index: int) -> bool:
+        # Nesting needs brackets: a row with fewer than the limit (counted in C) needs no walk.
+        text, start, end = self.text, self.offsets[index], self.ends[index]
+        return text.count("{", start, end) + text.count("[", start, end) > MAX_DEPTH - 2
+
+    def decode_many(self, indexes: Sequence[int]) -> Iterator[tuple[int, Any]]:
+        """(index, element) for each index, in order; the element is a JsonError when it cannot be used."""
+        text, offsets, ends = self.text, self.offsets, self.ends
+        for first in range(0, len(indexes), self.BATCH):
+            batch = indexes[first:first + self.BATCH]
+            joined = "[" + ",".join([text[offsets[i]:ends[i]] for i in batch]) + "]"
+            try:
+                values = _SCAN(joined, 0)[0]
+            except (StopIteration, ValueError, RecursionError):
+                values = None
+            del joined
+            for position, index in enumerate(batch):
+                if values is None:
+                    try:
+                        yield index, self.decode(index)
+                    except JsonError as exc:
+                        yield index, exc
+                    continue
+                value = values[position]
+                values[position] = None
+                if self._may_be_too_deep(index) and _depth_exceeds(value, MAX_DEPTH - 2):
+                    yield index, JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", Position(""))
+                else:
+                    yield index, value
 
 
 def _row_type(value: Any) -> str | None:
@@ -246,23 +283,27 @@ def _row_type(value: Any) -> str | None:
 
 def _lazy_rows(text: str, start: int) -> tuple[LazyRows, int]:
     """The array at `start` as LazyRows, and the offset just after it."""
-    offsets = array("q")
+    offsets, ends = array("q"), array("q")
     types: list[str | None] = []
     interned: dict[str, str] = {}
-    decode, space, end = _SKIPPER.raw_decode, _SPACE.match, len(text)
+    space, end = _SPACE.match, len(text)
     pos = space(text, start + 1).end()
     if pos < end and text[pos] == "]":
-        return LazyRows(text, start, offsets, types), pos + 1
+        return LazyRows(text, start, offsets, ends, types), pos + 1
     while True:
-        value, after = decode(text, pos)
+        try:
+            value, after = _SCAN(text, pos)
+        except StopIteration:
+            raise ValueError("expected a value") from None
         offsets.append(pos)
+        ends.append(after)
         row_type = _row_type(value)
         types.append(interned.setdefault(row_type, row_type) if row_type is not None else None)
         pos = space(text, after).end()
         if pos >= end:
             raise ValueError("unterminated array")
         if text[pos] == "]":
-            return LazyRows(text, start, offsets, types), pos + 1
+            return LazyRows(text, start, offsets, ends, types), pos + 1
         if text[pos] != ",":
             raise ValueError("expected , or ]")
         pos = space(text, pos + 1).end()
@@ -281,7 +322,7 @@ def _shallow_parse(text: str) -> Any:
             return _NOT_SHALLOW
         if _SPACE.match(text, after).end() != len(text):
             return _NOT_SHALLOW
-    except (ValueError, RecursionError):
+    except (StopIteration, ValueError, RecursionError):
         return _NOT_SHALLOW
     if _depth_exceeds(value, MAX_DEPTH):
         return _NOT_SHALLOW
@@ -310,7 +351,7 @@ def _shallow_object(text: str, start: int, nested: bool) -> tuple[dict[str, Any]
         elif key in _ROW_ARRAY_KEYS[:2] and opening == "{" and not nested:
             result[key], pos = _shallow_object(text, pos, nested=True)
         else:
-            result[key], pos = _SKIPPER.raw_decode(text, pos)
+            result[key], pos = _SCAN(text, pos)
         pos = space(text, pos).end()
         if pos < end and text[pos] == "}":
             return result, pos + 1
@@ -350,37 +391,29 @@ class _Members:
 
     def advance(self, text: str) -> None:
         """Find one more member, or mark the container done."""
-        space, end = _SPACE.match, len(text)
         try:
             pos = self.cursor
             if self.pending:
-                pos = space(text, _SKIPPER.raw_decode(text, pos)[1]).end()
-                if pos < end and text[pos] == ",":
-                    pos = space(text, pos + 1).end()
-                elif not (pos < end and text[pos] in "]}"):
+                comma = _COMMA.match(text, _SCAN(text, pos)[1])
+                if comma is None:  # the closing bracket, or text the scanner cannot step over
                     self.done = True
                     return
-            else:
-                pos = space(text, pos).end()
-            if pos >= end or text[pos] in "]}":
-                self.done = True
-                return
+                pos = comma.end()
             if not self.is_object:
+                pos = _SPACE.match(text, pos).end()
+                if pos >= len(text) or text[pos] == "]":
+                    self.done = True
+                    return
                 self.members.append(pos)
             else:
-                match = _STRING.match(text, pos)
-                if match is None:
+                member = _MEMBER.match(text, pos)
+                if member is None:
                     self.done = True
                     return
-                key_at = pos
-                pos = space(text, match.end()).end()
-                if pos >= end or text[pos] != ":":
-                    self.done = True
-                    return
-                pos = space(text, pos + 1).end()
-                self.members.setdefault(_key_text(match.group()).lower(), (key_at, pos))
+                pos = member.end()
+                self.members.setdefault(_key_text(member.group(1)).lower(), (member.start(1), pos))
             self.cursor, self.pending = pos, True
-        except (ValueError, RecursionError):  # a value the scanner cannot step over: nothing more is found
+        except (StopIteration, ValueError, RecursionError):  # a value the scanner cannot step over
             self.done = True
 
     def find(self, text: str, step: str | int) -> tuple[int, int] | None:

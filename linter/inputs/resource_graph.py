@@ -9,7 +9,7 @@ resources whose parent is found from their id. Every resource knows its row, so 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,18 @@ class RowTable:
     def row(self, index: int) -> Any:
         """The row as an object (a table row's cells named by the columns); JsonError for a row nested too
         deeply."""
-        row = self.rows[index]
+        return self._named(self.rows[index])
+
+    def decoded(self, indexes: list[int]) -> Iterator[tuple[int, Any]]:
+        """(index, row or JsonError) for each index, in order (large files' rows decoded in batches)."""
+        if isinstance(self.rows, LazyRows):
+            for index, row in self.rows.decode_many(indexes):
+                yield index, row if isinstance(row, JsonError) else self._named(row)
+        else:
+            for index in indexes:
+                yield index, self._named(self.rows[index])
+
+    def _named(self, row: Any) -> Any:
         if self.names is not None and isinstance(row, list):
             return dict(zip(self.names, row, strict=False))
         return row
@@ -124,7 +135,9 @@ def _empty_to_none(value: Any) -> Any:
 
 
 def _field(row: Mapping[str, Any], name: str) -> Any:
-    value = get_ci(row, name)
+    value = row.get(name, MISSING)
+    if value is MISSING:
+        value = get_ci(row, name)
     return None if value is MISSING else value
 
 
@@ -202,6 +215,7 @@ class ResourceGraphFrontEnd:
         resources: list[Resource] = []
         skipped: list[int] = []
         if table is not None:
+            to_read: list[int] = []
             for index in range(len(table.rows)):
                 hint = table.type_hint(index)
                 if hint is not None:
@@ -209,26 +223,26 @@ class ResourceGraphFrontEnd:
                     if wanted is not None and hint not in wanted:
                         skipped.append(index)
                         continue
-                try:
-                    row = table.row(index)
-                except JsonError as exc:
-                    loaded.diagnostics.append(Diagnostic(f"{exc}; this row is not checked",
-                                                         document.position(table.path(index))))
+                to_read.append(index)
+            for index, row in table.decoded(to_read):
+                path = table.path(index)
+                if isinstance(row, JsonError):
+                    loaded.diagnostics.append(Diagnostic(f"{row}; this row is not checked", document.position(path)))
                     continue
-                if hint is None:
+                if table.type_hint(index) is None:
                     found_type = row_type(row)
                     if found_type is not None:
                         seen_types.add(found_type)
                         if wanted is not None and found_type not in wanted:
                             skipped.append(index)
                             continue
-                path = table.path(index)
                 anchor = RowAnchor(document, path) if table.names is not None else JsonAnchor(document, path)
                 made = resource_from_row(row, placeholder, anchor)
                 if isinstance(made, str):
                     loaded.diagnostics.append(Diagnostic(made, document.position(path)))
                 else:
                     resources.append(made)
+            skipped.sort()
         if _truncated(document.data):
             loaded.diagnostics.append(Diagnostic(
                 "these results are one page of a larger result (a skip token is present); "
@@ -249,6 +263,16 @@ class UnreadRows:
         self.origin = origin
         self._by_id: dict[str, int] | None = None
         self._made: dict[int, Resource] = {}
+        self._types: set[str | None] | None = None  # the types of the unread rows, once asked
+
+    def _type_of(self, index: int) -> str | None:
+        hint = self.table.type_hint(index)
+        if hint is None:
+            try:
+                hint = row_type(self.table.row(index))
+            except JsonError:
+                hint = None
+        return hint
 
     def __len__(self) -> int:
         return len(self.indexes)
@@ -269,15 +293,14 @@ class UnreadRows:
         return None if index is None else self._make(index)
 
     def take(self, type_key: str) -> list[Resource]:
+        if self._types is None:
+            self._types = {self._type_of(index) for index in self.indexes}
+        if type_key not in self._types:
+            return []
+        self._types.discard(type_key)
         taken, kept = [], []
         for index in self.indexes:
-            hint = self.table.type_hint(index)
-            if hint is None:
-                try:
-                    hint = row_type(self.table.row(index))
-                except JsonError:
-                    hint = None
-            (taken if hint == type_key else kept).append(index)
+            (taken if self._type_of(index) == type_key else kept).append(index)
         self.indexes = kept
         return [r for r in map(self._make, taken) if r is not None]
 
