@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO, Row, best_of, drlint, drlint_env, megabytes, print_table, seconds  # noqa: E402
+from common import REPO, Row, best_of, drlint, drlint_env, megabytes, print_table, seconds
 
 QUICK_SIZES, FULL_SIZES = (50_000,), (50_000, 100_000, 200_000)
 FAILING = (0.01, 0.10, 0.50)
