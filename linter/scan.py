@@ -23,7 +23,7 @@ from linter.inputs.registry import FRONT_END_OF_KIND, JSON_SUFFIXES, TEXT_KINDS,
 from linter.inputs.sniff import classify_json
 from linter.model import Estate, Position
 from linter.results import Diagnostic, RunReport
-from linter.rules import DEFAULT_POSTURE, Rule, builtin_pack_dir, check_duplicate_ids, load_rules
+from linter.rules import DEFAULT_POSTURE, Rule, check_duplicate_ids, load_builtin_pack, load_rules
 
 EXCLUDED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".terraform",
                  ".mypy_cache", ".pytest_cache", ".ruff_cache"}
@@ -166,7 +166,7 @@ def load_rule_set(config: Config, options: ScanOptions, root: Path) -> tuple[lis
     rules: list[Rule] = []
     diagnostics: list[Diagnostic] = []
     if options.builtin_rules:
-        builtin, problems = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+        builtin, problems = load_builtin_pack()
         rules.extend(builtin)
         diagnostics.extend(problems)
     user_paths = [*config.rule_paths, *options.rule_paths]
