@@ -21,18 +21,26 @@ The directory is `$XDG_CACHE_HOME/drlint` (default `~/.cache/drlint`); `DRLINT_N
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import hmac
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from linter import PACKAGE_DIR, __version__
 from linter.model import Position
+
+try:  # the built-in SHA-256: `hashlib` and `hmac` load OpenSSL, a few milliseconds of every run's start-up
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - other Pythons
+    try:
+        from _sha2 import sha256  # type: ignore[no-redef]
+    except ImportError:
+        from hashlib import sha256  # type: ignore[no-redef]
+try:
+    from _operator import _compare_digest as same_digest
+except ImportError:  # pragma: no cover
+    from hmac import compare_digest as same_digest  # type: ignore[assignment]
 
 FORMAT = 1
 NO_CACHE_VARIABLE = "DRLINT_NO_CACHE"
@@ -75,7 +83,7 @@ class CachedDocument:
 
 def pack_key(files: list[tuple[str, bytes]]) -> str:
     """A hash of everything a parsed pack depends on (see the module's docstring)."""
-    digest = hashlib.sha256()
+    digest = sha256()
     digest.update(f"drlint {__version__} pack cache {FORMAT}\0".encode())
     try:
         digest.update((PACKAGE_DIR / "yamlsource.py").read_bytes())
@@ -102,8 +110,7 @@ def load(directory: Path, key: str) -> list[CachedDocument] | None:
     if len(raw) > _MAX_CACHE_BYTES or len(raw) < 65:
         return None
     signature, payload = raw[:64], raw[65:]
-    expected = hmac.new(secret, payload, hashlib.sha256).hexdigest().encode()
-    if not hmac.compare_digest(signature, expected):
+    if not same_digest(signature, signature_of(secret, payload)):
         return None
     try:
         entry = json.loads(payload)
@@ -121,10 +128,19 @@ def store(directory: Path, key: str, documents: list[Any]) -> None:
             return
         entry = {"key": key, "documents": [_entry_of(d) for d in documents]}
         payload = json.dumps(entry, separators=(",", ":"), ensure_ascii=True).encode()
-        signature = hmac.new(secret, payload, hashlib.sha256).hexdigest().encode()
+        signature = signature_of(secret, payload)
         _write_private(directory / f"pack-{key}.json", signature + b"\n" + payload)
     except (OSError, TypeError, ValueError):
         return
+
+
+def signature_of(secret: bytes, payload: bytes) -> bytes:
+    """HMAC-SHA256 of `payload` (RFC 2104), in hex."""
+    block = 64
+    key = sha256(secret).digest() if len(secret) > block else secret
+    key = key.ljust(block, b"\0")
+    inner = sha256(bytes(b ^ 0x36 for b in key) + payload).digest()
+    return sha256(bytes(b ^ 0x5C for b in key) + inner).hexdigest().encode()
 
 
 def _entry_of(document: Any) -> dict[str, Any]:
@@ -180,6 +196,9 @@ def _secret(directory: Path, create: bool) -> bytes | None:
 
 def _write_private(path: Path, content: bytes) -> None:
     """Write `content` to `path` atomically, readable and writable by this user only."""
+    import contextlib
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:

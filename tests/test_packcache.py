@@ -102,6 +102,13 @@ def test_a_signed_entry_that_does_not_compile_is_not_used(cache):
     assert not problems and rules == expected
 
 
+def test_the_signature_is_hmac_sha256():
+    for secret in (b"k" * 32, b"k" * 100, b""):
+        for payload in (b"", b"{}", os.urandom(300)):
+            expected = hmac.new(secret, payload, hashlib.sha256).hexdigest().encode()
+            assert packcache.signature_of(secret, payload) == expected
+
+
 def test_no_cache_when_turned_off(cache, monkeypatch):
     monkeypatch.setenv(packcache.NO_CACHE_VARIABLE, "1")
     rules, problems = load_builtin_pack()

@@ -109,9 +109,11 @@ def decode_text(raw: bytes, display: str) -> str:
         raise JsonError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", Position(display)) from None
 
 
-def parse_json(raw: bytes | str, display: str, lazy_rows_above: int = LAZY_ROWS_ABOVE) -> JsonDocument:
+def parse_json(raw: bytes | str, display: str, lazy_rows_above: int | None = None) -> JsonDocument:
+    """A document; one of at least `lazy_rows_above` characters (default LAZY_ROWS_ABOVE) has its row arrays
+    decoded lazily."""
     text = decode_text(raw, display) if isinstance(raw, bytes) else raw.lstrip("\ufeff")
-    if len(text) >= lazy_rows_above:
+    if len(text) >= (LAZY_ROWS_ABOVE if lazy_rows_above is None else lazy_rows_above):
         data = _shallow_parse(text)
         if data is not _NOT_SHALLOW:
             return JsonDocument(display, text, data)
