@@ -17,15 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from linter import PACKAGE_DIR
 from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
+from linter.diagnostics import Diagnostic
 from linter.messages import unknown_placeholders
 from linter.model import Position
-from linter.results import SEVERITIES, Diagnostic
+from linter.vocabulary import POSTURES, SEVERITIES
 
 if TYPE_CHECKING:
     from linter.yamlsource import YamlDocument
 
-POSTURES = ("hot-cold", "hot-warm", "hot-hot")
-DEFAULT_POSTURE = "hot-cold"
 SCOPES = ("resource", "estate")
 
 

@@ -85,7 +85,8 @@ class JsonAnchor:
         return self.document.position(self.base + tuple(path))
 
 
-def read_json(path: Path, display: str) -> JsonDocument:
+def read_json(path: Path, display: str, lazy_rows: bool = False) -> JsonDocument:
+    """The file as a document; with `lazy_rows`, a large one's row arrays are LazyRows (see `parse_json`)."""
     limit = max_json_bytes()
     try:
         size = path.stat().st_size
@@ -99,7 +100,7 @@ def read_json(path: Path, display: str) -> JsonDocument:
         raise JsonError(f"cannot read: {exc.strerror}", Position(display)) from None
     text = decode_text(raw, display)
     del raw  # the bytes and the text are never both kept while the file is parsed
-    return parse_json(text, display)
+    return parse_json(text, display, LAZY_ROWS_ABOVE if lazy_rows else None)
 
 
 def decode_text(raw: bytes, display: str) -> str:
@@ -110,10 +111,10 @@ def decode_text(raw: bytes, display: str) -> str:
 
 
 def parse_json(raw: bytes | str, display: str, lazy_rows_above: int | None = None) -> JsonDocument:
-    """A document; one of at least `lazy_rows_above` characters (default LAZY_ROWS_ABOVE) has its row arrays
-    decoded lazily."""
+    """A document. With `lazy_rows_above`, one of at least that many characters has its row arrays as
+    LazyRows (only readers of Resource Graph exports ask for that: everyone else gets plain lists)."""
     text = decode_text(raw, display) if isinstance(raw, bytes) else raw.lstrip("\ufeff")
-    if len(text) >= (LAZY_ROWS_ABOVE if lazy_rows_above is None else lazy_rows_above):
+    if lazy_rows_above is not None and len(text) >= lazy_rows_above:
         data = _shallow_parse(text)
         if data is not _NOT_SHALLOW:
             return JsonDocument(display, text, data)

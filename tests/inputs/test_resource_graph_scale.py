@@ -13,7 +13,6 @@ from linter.engine import types_read
 from linter.inputs import InputFile, LoadContext, jsondoc
 from linter.inputs.jsondoc import JsonError, LazyRows, parse_json, read_json
 from linter.inputs.resource_graph import FRONT_END
-from linter.inputs.sniff import classify_json
 from linter.model import Estate
 from linter.results import Outcome
 from linter.rules import builtin_pack_dir, load_rules
@@ -49,7 +48,8 @@ def load(document, ctx: LoadContext, name: str = "export.json"):
 def test_lazy_rows_load_the_same_resources_at_the_same_places(tmp_path, shape):
     text = json.dumps(SHAPES[shape], indent=2)
     whole, lazy = parse_json(text, "x.json"), parse_json(text, "x.json", lazy_rows_above=0)
-    assert classify_json(lazy.data) == classify_json(whole.data) == "resource-graph"
+    for document in (whole, lazy):
+        assert FRONT_END.classify(Path("x.json"), document) == "resource-graph"
     assert any(isinstance(v, LazyRows) for v in _values(lazy.data))
     ctx = LoadContext(tmp_path)
     expected, got = load(whole, ctx).resources, load(lazy, ctx).resources
@@ -153,3 +153,13 @@ def test_the_size_limit_is_generous_and_says_how_to_raise_it(tmp_path, monkeypat
     assert len(read_json(path, "export.json").data) == 40
     monkeypatch.setenv(jsondoc.MAX_BYTES_VARIABLE, "not a number")
     assert jsondoc.max_json_bytes() == jsondoc.MAX_JSON_BYTES
+
+
+def test_only_the_scan_of_exports_gets_lazy_rows(tmp_path, monkeypatch):
+    """Templates, parameter files and `loadJsonContent` files are read as plain JSON, however large."""
+    monkeypatch.setattr(jsondoc, "LAZY_ROWS_ABOVE", 0)
+    path = tmp_path / "rows.json"
+    path.write_text(json.dumps(export(10)))
+    assert type(parse_json(path.read_text(), "rows.json").data) is list
+    assert type(read_json(path, "rows.json").data) is list
+    assert isinstance(read_json(path, "rows.json", lazy_rows=True).data, LazyRows)
