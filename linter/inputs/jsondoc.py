@@ -175,7 +175,10 @@ _SKIPPER = json.JSONDecoder(strict=False)
 _SCAN = _SKIPPER.scan_once  # (text, offset) -> (value, end); StopIteration when no value starts there
 _SPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_MEMBER = re.compile(r'[ \t\n\r]*("(?:[^"\\]|\\.)*")[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)  # a key, up to its value
+_KEY = r'[ \t\n\r]*("[^"\\]*(?:\\.[^"\\]*)*")[ \t\n\r]*:[ \t\n\r]*'  # a member's key, up to its value
+_MEMBER = re.compile(_KEY, re.DOTALL)
+_NEXT_MEMBER = re.compile(r"[ \t\n\r]*," + _KEY, re.DOTALL)  # after a value: the next member's key
+_STRING_THEN_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\n\r]*,' + _KEY, re.DOTALL)
 _COMMA = re.compile(r"[ \t\n\r]*,")
 _NOT_SHALLOW = object()
 
@@ -396,25 +399,32 @@ class _Members:
         """Find one more member, or mark the container done."""
         try:
             pos = self.cursor
-            if self.pending:
-                comma = _COMMA.match(text, _SCAN(text, pos)[1])
-                if comma is None:  # the closing bracket, or text the scanner cannot step over
-                    self.done = True
-                    return
-                pos = comma.end()
             if not self.is_object:
+                if self.pending:
+                    comma = _COMMA.match(text, _SCAN(text, pos)[1])
+                    if comma is None:  # the closing bracket, or text the scanner cannot step over
+                        self.done = True
+                        return
+                    pos = comma.end()
                 pos = _SPACE.match(text, pos).end()
                 if pos >= len(text) or text[pos] == "]":
                     self.done = True
                     return
                 self.members.append(pos)
             else:
-                member = _MEMBER.match(text, pos)
-                if member is None:
+                if not self.pending:
+                    member = _MEMBER.match(text, pos)
+                elif text.startswith('"', pos):  # a string value: stepped over by the same expression
+                    member = _STRING_THEN_MEMBER.match(text, pos)
+                else:
+                    member = _NEXT_MEMBER.match(text, _SCAN(text, pos)[1])
+                if member is None:  # the closing brace, or text the scanner cannot step over
                     self.done = True
                     return
                 pos = member.end()
-                self.members.setdefault(_key_text(member.group(1)).lower(), (member.start(1), pos))
+                key = member.group(1)
+                key = key[1:-1] if "\\" not in key else _key_text(key)
+                self.members.setdefault(key.lower(), (member.start(1), pos))
             self.cursor, self.pending = pos, True
         except (StopIteration, ValueError, RecursionError):  # a value the scanner cannot step over
             self.done = True
