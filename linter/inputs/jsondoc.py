@@ -16,6 +16,7 @@ import json
 import os
 import re
 from array import array
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +181,9 @@ _MEMBER = re.compile(_KEY, re.DOTALL)
 _NEXT_MEMBER = re.compile(r"[ \t\n\r]*," + _KEY, re.DOTALL)  # after a value: the next member's key
 _STRING_THEN_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\n\r]*,' + _KEY, re.DOTALL)
 _COMMA = re.compile(r"[ \t\n\r]*,")
+# Containers inside array elements (rows and their members) whose member offsets are remembered: the findings
+# of one row are looked up together, and memory stays flat however many rows have findings.
+_KEPT_CONTAINERS = 1024
 _NOT_SHALLOW = object()
 
 
@@ -456,6 +460,7 @@ class PositionIndex:
     def __init__(self, text: str, lazy: dict[int, LazyRows] | None = None) -> None:
         self.text = text
         self._containers: dict[PathKey, _Members] = {}
+        self._deep: deque[PathKey] = deque()  # containers inside array elements, oldest first
         self._lazy = lazy or {}
         # resolved offsets with their line and the offset at which that line starts, in offset order
         self._offsets = [0]
@@ -475,6 +480,10 @@ class PositionIndex:
                 if opening not in ("{", "["):
                     return shown
                 container = self._containers[key] = _Members(opening, value_at + 1)
+                if any(type(step) is int for step in key):  # inside an array element (a row): keep the latest
+                    self._deep.append(key)
+                    if len(self._deep) > _KEPT_CONTAINERS:
+                        self._containers.pop(self._deep.popleft(), None)
                 lazy = self._lazy.get(value_at)
                 if lazy is not None:
                     container.members, container.done = list(lazy.offsets), True
