@@ -29,13 +29,14 @@ TARGET_TIME, TARGET_MEMORY = 3.0, 3.0
 JSON_LOAD = "import json, sys\nwith open(sys.argv[1], encoding='utf-8') as f:\n    json.load(f)\n"
 
 
-def measure(sizes: tuple[int, ...], rounds: int, output_format: str = "sarif") -> list[Row]:
+def measure(sizes: tuple[int, ...], rounds: int, output_format: str = "sarif",
+            failing_shares: tuple[float, ...] = FAILING) -> list[Row]:
     rows: list[Row] = []
     per_row: dict[float, list[tuple[int, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="drlint-bench-rg-") as folder:
         env = drlint_env(Path(folder) / "cache")
         for count in sizes:
-            for failing in FAILING:
+            for failing in failing_shares:
                 export = Path(folder) / f"export-{count}-{failing}.json"
                 # Generated in another process: this one stays small, so its children's peaks are their own.
                 subprocess.run([sys.executable, str(REPO / "bench" / "exports.py"), str(export), "--rows",
@@ -74,9 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="also 100,000 and 200,000 rows")
     parser.add_argument("--rounds", type=int, default=None, help="rounds per measurement (default 1, --full 2)")
     parser.add_argument("--format", default="sarif", choices=["text", "json", "sarif"])
+    parser.add_argument("--failing", default=",".join(str(f) for f in FAILING),
+                        help="comma-separated shares of failing rows (default 0.01,0.1,0.5)")
     args = parser.parse_args(argv)
     rounds = args.rounds or (2 if args.full else 1)
-    print_table(measure(FULL_SIZES if args.full else QUICK_SIZES, rounds, args.format))
+    shares = tuple(float(f) for f in args.failing.split(",") if f.strip())
+    print_table(measure(FULL_SIZES if args.full else QUICK_SIZES, rounds, args.format, shares))
     return 0
 
 

@@ -99,12 +99,12 @@ def read_json(path: Path, display: str, lazy_rows: bool = False) -> JsonDocument
         raw = path.read_bytes()
     except OSError as exc:
         raise JsonError(f"cannot read: {exc.strerror}", Position(display)) from None
-    text = decode_text(raw, display)
+    text = _decoded(raw, display)
     del raw  # the bytes and the text are never both kept while the file is parsed
     return parse_json(text, display, LAZY_ROWS_ABOVE if lazy_rows else None)
 
 
-def decode_text(raw: bytes, display: str) -> str:
+def _decoded(raw: bytes, display: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -114,7 +114,7 @@ def decode_text(raw: bytes, display: str) -> str:
 def parse_json(raw: bytes | str, display: str, lazy_rows_above: int | None = None) -> JsonDocument:
     """A document. With `lazy_rows_above`, one of at least that many characters has its row arrays as
     LazyRows (only readers of Resource Graph exports ask for that: everyone else gets plain lists)."""
-    text = decode_text(raw, display) if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    text = _decoded(raw, display) if isinstance(raw, bytes) else raw.lstrip("\ufeff")
     if lazy_rows_above is not None and len(text) >= lazy_rows_above:
         data = _shallow_parse(text)
         if data is not _NOT_SHALLOW:
