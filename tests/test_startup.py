@@ -60,7 +60,8 @@ TEMPLATE_SCAN_MODULES = {
     "linter.conditions", "linter.conditions.compiler", "linter.conditions.core", "linter.conditions.operands",
     "linter.conditions.operators", "linter.conditions.relations",
     "linter.report", "linter.report.text", "linter.report.writing",
-    "linter.inputs", "linter.inputs.jsondoc", "linter.inputs.observability", "linter.inputs.registry",
+    "linter.inputs", "linter.inputs.azd", "linter.inputs.deployments", "linter.inputs.jsondoc",
+    "linter.inputs.observability", "linter.inputs.registry",
     "linter.inputs.bicep", "linter.inputs.resource_graph",  # asked whether they read the file (by its name)
     "linter.inputs.arm", "linter.inputs.arm.deployments", "linter.inputs.arm.emit", "linter.inputs.arm.evaluator",
     "linter.inputs.arm.expressions", "linter.inputs.arm.hashing", "linter.inputs.arm.instances",

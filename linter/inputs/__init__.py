@@ -51,6 +51,11 @@ class LoadContext:
 
     root: Path
     deployments: list[Mapping[str, Any]] = field(default_factory=list)  # drlint.yaml `deployments:`
+    config_file: str = "drlint.yaml"  # the config file as shown in diagnostics
+    config_root: Path | None = None  # where `deployments:` paths start (the config file's folder)
+    config_positions: list[Any] = field(default_factory=list)  # where each `deployments:` entry is written
+    plan: Any = None  # the run's DeploymentPlan (inputs/deployments.py), made once for every front end
+    shared: dict[str, Any] = field(default_factory=dict)  # what front ends share within one load (parsed files)
     # Lower-cased resource types some rule selects; None: every type. A front end may leave inputs of other
     # types unread (see `Loaded.unread`).
     types_read: frozenset[str] | None = None
