@@ -239,6 +239,8 @@ class ResourceGraphFrontEnd:
             # a lock listing is per subscription: once saved beside the export, a missing lock is no lock
             del unobservable[LOCKS]
         for file, resources, unread in pending:
+            if self._load_audit_record(file, resources, loaded, unread):
+                continue
             origin = Origin("resource-graph", file.display, None, unobservable)
             for resource in resources:
                 resource.origin = origin
@@ -249,6 +251,27 @@ class ResourceGraphFrontEnd:
             loaded.resources.extend(resources)
             loaded.files.append(file.display)
         return loaded
+
+    def _load_audit_record(self, file: InputFile, resources: list[Resource], loaded: Loaded,
+                           unread: UnreadRows | None = None) -> bool:
+        """A file saved by `drlint audit --save` says what it fetched: its resources get origins from that."""
+        from linter.inputs.live.document import assign_origins, read_record
+
+        document = file.document
+        assert document is not None
+        record, problems = read_record(document.data)
+        for path, problem in problems:
+            loaded.diagnostics.append(Diagnostic(problem, document.position(path), severity="warning"))
+        if record is None:
+            return False
+        if unread is not None:  # the record gives every resource its origin: no row stays unread
+            resources = resources + unread.take_all()
+        origins, diagnostics = assign_origins(resources, record, "resource-graph", file.display, document.position)
+        loaded.origins.extend(origins)
+        loaded.diagnostics.extend(diagnostics)
+        loaded.resources.extend(resources)
+        loaded.files.append(file.display)
+        return True
 
     def _load_document(self, file: InputFile, loaded: Loaded, wanted: frozenset[str] | None,
                        seen_types: set[str]) -> tuple[list[Resource], UnreadRows | None]:
@@ -337,6 +360,12 @@ class UnreadRows:
                     self._by_id.setdefault(resource_id.lower(), index)
         index = self._by_id.get(id_key)
         return None if index is None else self._make(index)
+
+    def take_all(self) -> list[Resource]:
+        """Every unread row as a resource (none is left unread)."""
+        taken, self.indexes = self.indexes, []
+        self._types = set()
+        return [r for r in map(self._make, taken) if r is not None]
 
     def take(self, type_key: str) -> list[Resource]:
         if self._types is None:
