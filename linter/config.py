@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 from linter.diagnostics import Diagnostic
 from linter.model import Position
 from linter.vocabulary import FAIL_ON_LEVELS, POSTURES, SEVERITY_OVERRIDES
-from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
+
+if TYPE_CHECKING:
+    from linter.yamlsource import YamlDocument
 
 if TYPE_CHECKING:
     from linter.rules import Rule
@@ -87,6 +89,8 @@ def find_config(start: Path) -> Path | None:
 
 def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
     """Parse and validate a config file. Problems are diagnostics; what is valid is still used."""
+    from linter.yamlsource import YamlError, load_yaml, read_text  # only when there is a file to read
+
     config = Config(path=path)
     try:
         document = load_yaml(read_text(path, display), display)
