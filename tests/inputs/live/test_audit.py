@@ -420,7 +420,7 @@ def test_the_demo_estate_audited_live_gives_the_findings_of_its_export(tmp_path)
     """The demo export served by the fake: every decided finding of `drlint scan` is found by `drlint audit`
     for the same resource; what the export could not tell (children Resource Graph does not index, such as
     the hubs' connections, which the audit lists and finds absent) is all the audit adds."""
-    demo = REPO / "fixtures" / "demo"
+    demo = REPO / "fixtures" / "demo" / "resource-graph"  # the demo estate as a Resource Graph export
     tenant = Tenant()
     for name, table in (("estate.json", "resources"), ("role-assignments.json", "authorizationresources")):
         for row in json.loads((demo / name).read_text())["data"]:
