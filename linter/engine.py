@@ -14,7 +14,7 @@ from linter import messages
 from linter.conditions import Evidence, Scope, Tri, Verdict
 from linter.config import RuleOverride
 from linter.diagnostics import Diagnostic
-from linter.model import Estate, Position, Provenance, Resource
+from linter.model import MISSING, Estate, Position, Provenance, Resource
 from linter.results import Outcome, RelatedLocation, Result
 from linter.rules import Rule
 from linter.vocabulary import OFF
@@ -200,13 +200,27 @@ def _message(rule: Rule, resource: Resource, verdict: Verdict) -> str:
     context: dict[str, Any] = {"resource": resource, "param": rule.parameters}
     context.update(verdict.facts)
     text, complete = messages.render_checked(rule.message, context)
-    if not complete and verdict.reason:
+    if not complete:
         # the message speaks of facts this failure did not produce (a resource that was not followed because
-        # the reference is not set): say what is wrong and how to fix it instead
-        return f"{rule.title}: fails for {resource.display_name}, because {verdict.reason}"
+        # the reference is absent) or of a property that is absent ("has purge protection not set"): say what
+        # is absent and how to fix it instead
+        reason = verdict.reason or _absent(resource, verdict)
+        if reason:
+            return f"{rule.title}: fails for '{resource.display_name}', because {reason}. Fix: {rule.docs.fix}"
     if verdict.reason:
         text = f"{text} ({verdict.reason})"
     return text
+
+
+def _absent(subject: Resource, verdict: Verdict) -> str | None:
+    """What a failure read as absent, said as what is missing where (`properties.enablePurgeProtection`)."""
+    for item in verdict.evidence:
+        if item.value is MISSING and item.path and item.path[0] != "template":
+            written = verdict.facts.get("absentPath")  # the path as the rule spells it
+            path = written if isinstance(written, str) else ".".join(str(p) for p in item.path)
+            owner = "it" if item.resource is subject else item.resource.display_name
+            return f"{owner} does not give `{path}`, so Azure's default for it applies"
+    return None
 
 
 def _primary_position(resource: Resource, evidence: list[Evidence]) -> Position:

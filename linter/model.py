@@ -68,6 +68,16 @@ def same_value(a: object, b: object) -> bool:
     return isinstance(a, Unknown) and a.same(b)
 
 
+def known_different(a: object, b: object) -> bool:
+    """Whether two values are known to differ though one is not known: a region is never its own paired
+    region (`pairedRegion` of the symbolic `location` is not `location`, whatever region it turns out to be)."""
+    for one, other in ((a, b), (b, a)):
+        if isinstance(one, Unknown) and isinstance(other, Unknown) and other.key is not None \
+                and one.key == ("pairedRegion", (("?", other.key),)):
+            return True
+    return False
+
+
 def freeze(value: object, depth: int = 0) -> Hashable | None:
     """A hashable form of a value for a symbolic key (None when it cannot take part in one)."""
     if isinstance(value, Unknown):
