@@ -379,8 +379,9 @@ class Estate:
         self._resources: list[Resource] = []
         self._by_type: dict[str, list[Resource]] = {}
         self._by_id: dict[str, Resource] = {}
-        self._children: dict[str, list[Resource]] = {}
+        self._children: dict[Hashable, list[Resource]] = {}
         self._orphans: dict[str, list[Resource]] = {}
+        self._symbolic_children: dict[str, list[Resource]] = {}  # children of a parent named symbolically
         self._by_symbol: dict[Hashable, Resource] = {}  # ids that are symbolic unknowns, by key
         self.origins: list[Origin] = []
         for resource in resources:
@@ -403,6 +404,10 @@ class Estate:
             self._by_id.setdefault(resource.id_key, resource)
         if isinstance(resource.parent_id, str):
             self._children.setdefault(resource.parent_id.lower(), []).append(resource)
+        elif isinstance(resource.parent_id, Unknown) and resource.parent_id.key is not None:
+            # `parent: account` with the account's name a symbolic unknown: a child of that very account
+            self._children.setdefault(("?", resource.parent_id.key), []).append(resource)
+            self._symbolic_children.setdefault(resource.type_key, []).append(resource)
         elif resource.id_key is None:
             self._orphans.setdefault(resource.type_key, []).append(resource)
         if resource.origin not in self.origins:
@@ -436,12 +441,18 @@ class Estate:
 
     def children(self, parent: Resource) -> list[Resource]:
         if parent.id_key is None:
+            if isinstance(parent.id, Unknown) and parent.id.key is not None:
+                return self._children.get(("?", parent.id.key), [])
             return []
         return self._children.get(parent.id_key, [])
 
     def orphans(self, resource_type: str) -> list[Resource]:
-        """Resources of a type whose id, and so whose parent, is not known (a child named from a parameter)."""
-        return self._orphans.get(resource_type.lower(), [])
+        """Resources of a type whose id, and so whose parent, is not known (a child named from a parameter),
+        and children of a symbolically named parent that is not among the resources (it may be any)."""
+        key = resource_type.lower()
+        unmatched = [r for r in self._symbolic_children.get(key, [])
+                     if isinstance(r.parent_id, Unknown) and r.parent_id.key not in self._by_symbol]
+        return self._orphans.get(key, []) + unmatched if unmatched else self._orphans.get(key, [])
 
     def unobserved_reason(self, resource_type: str, near: Resource | None = None) -> str | None:
         """Why resources of this type may be missing from the estate (None when absence is meaningful).

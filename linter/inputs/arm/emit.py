@@ -32,8 +32,9 @@ def _resource(instance: Instance, fields: dict[str, Any], origin: Origin) -> Res
     conditional = instance.condition if isinstance(instance.condition, Unknown) else run.conditional
     scope_id = instance.scope_id
     parent_id = scope_id if isinstance(scope_id, str) and "/providers/" in scope_id.lower() else None
-    if parent_id is None and isinstance(instance.parent_id, str):
-        parent_id = instance.parent_id
+    if parent_id is None and (isinstance(instance.parent_id, str) or (
+            isinstance(instance.parent_id, Unknown) and instance.parent_id.key is not None)):
+        parent_id = instance.parent_id  # a symbolic parent id is found among the resources by its key
     return Resource(
         id=instance.id, type=instance.type, name=_shown(instance.name, instance, "name"), origin=origin,
         anchor=TemplateAnchor(run.document, instance.decl.path, instance),
