@@ -158,13 +158,16 @@ class Origin:
 
     `unobservable` maps lower-case resource types this input cannot see to the reason (Resource Graph does
     not index `workspaces/connections`, for example), so rules needing them yield UNKNOWN instead of FAIL;
-    the key `*` stands for every type.
+    the key `*` stands for every type. `unobservable_if_none` maps types this input shows only when it
+    manages them: when the run has none at all, they are unseen, not absent (a template that deploys no
+    compute says nothing of the computes created in the studio by hand).
     """
 
     kind: str  # the name of the front end that read it (`FrontEnd.name`: "resource-graph", "arm", "bicep")
     file: str
     deployment: str | None = None
     unobservable: Mapping[str, str] = field(default_factory=dict)
+    unobservable_if_none: Mapping[str, str] = field(default_factory=dict)
 
     def unobserved_reason(self, resource_type: str) -> str | None:
         # "*": any type may be missing (a Bicep registry module that was not fetched may deploy anything);
@@ -460,10 +463,11 @@ class Estate:
         With `near`, only that resource's input counts (connections of a Resource Graph hub are unseen even
         if a template elsewhere in the run declares connections of its own hub).
         """
-        if near is not None:
-            return near.origin.unobserved_reason(resource_type)
-        for origin in self.origins:
+        for origin in [near.origin] if near is not None else self.origins:
             reason = origin.unobserved_reason(resource_type)
             if reason:
+                return reason
+            reason = origin.unobservable_if_none.get(resource_type.lower())
+            if reason and not self.of_type(resource_type):
                 return reason
         return None
