@@ -254,6 +254,8 @@ def _message(rule: Rule, resource: Resource, verdict: Verdict) -> str:
         reason = verdict.reason or _absent(resource, verdict)
         if reason:
             return f"{rule.title}: fails for '{resource.display_name}', because {reason}. Fix: {rule.docs.fix}"
+        # a fact the message names was not produced, and nothing says why: the rule's own words, not blanks
+        return f"{rule.title}: fails for '{resource.display_name}'. Fix: {rule.docs.fix}"
     if verdict.reason:
         text = f"{text} ({verdict.reason})"
     return text
