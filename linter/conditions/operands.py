@@ -95,8 +95,8 @@ class ScopeOf(Operand):
             # may be: the input gives it as the resource's `scope`
             root = self._root_of_id(scope)
             known = get_ci(root, "scope") if isinstance(root, dict) else None
-            if isinstance(known, str) and known:
-                return known
+            if (isinstance(known, str) and known) or (isinstance(known, Unknown) and known.key is not None):
+                return known  # a string, or the symbolic id of the resource declared with that name
         if isinstance(value, Unknown) or not isinstance(value, str):
             return value if isinstance(value, Unknown) else MISSING
         return scope_of(value)

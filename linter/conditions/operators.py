@@ -160,9 +160,10 @@ class Compare(Condition):
         facts = {"actual": value, "expected": expected}
         if value is MISSING:
             facts["absentPath"] = self.subject.describe()  # for a message that must not print "not set"
-        if self.operator in ("equals", "notEquals") and same_value(value, expected):
-            # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever it is
-            return Verdict(Tri.PASS if self.operator == "equals" else Tri.FAIL, None, evidence, facts)
+        if self.operator in ("equals", "notEquals", "within") and same_value(value, expected):
+            # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever it
+            # is; an id is within itself (a lock whose scope is the resource declared with that very name)
+            return Verdict(Tri.FAIL if self.operator == "notEquals" else Tri.PASS, None, evidence, facts)
         if self.operator in ("equals", "notEquals") and known_different(value, expected):
             return Verdict(Tri.FAIL if self.operator == "equals" else Tri.PASS, None, evidence, facts)
         unknown = find_unknown(value)

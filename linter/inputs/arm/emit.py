@@ -77,7 +77,7 @@ def _placement(context: DeploymentContext, scope_id: Any = None) -> dict[str, An
     else:
         group = context.resource_group if context.resource_group is not None else Unknown(RESOURCE_GROUP_REASON)
     placement = {"resourceGroup": group, "subscriptionId": subscription}
-    if isinstance(scope_id, str):
+    if isinstance(scope_id, str) or (isinstance(scope_id, Unknown) and scope_id.key is not None):
         # an extension resource (a role assignment, a lock) applies to its `scope:`, known even when its own
         # name (a guid() of values known only at deployment) and so its id is not
         placement["scope"] = scope_id
