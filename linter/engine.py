@@ -149,7 +149,9 @@ def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:
 def _undecided_selection(rule: Rule, reason: str, group: list[Result]) -> Result:
     """Whether a rule is about these resources at all is UNKNOWN for one reason (an input that cannot show
     what selects them: Resource Graph has no Foundry connections, so any Cosmos DB account may be the thread
-    store): one result, at the first, that says once what to scan or save, not one per resource."""
+    store): one result, at the first in id order (like an estate-wide finding: a re-export reorders rows),
+    that says once what to scan or save, not one per resource."""
+    group = sorted(group, key=lambda r: _shown_order(r.resource) if r.resource is not None else ("", "", ""))
     first = group[0]
     if len(group) == 1:
         return first

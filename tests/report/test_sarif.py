@@ -18,6 +18,7 @@ from linter.model import Origin, Position
 from linter.report.sarif import MAX_RESULTS, build_log, render, write
 from linter.report.sarif.fingerprints import line_hashes
 from linter.report.sarif.locations import relative_uri
+from linter.report.sarif.results import MESSAGE_LINKS
 from linter.report.writing import WriteOptions
 from linter.results import Outcome, RelatedLocation, Result, RunReport
 from linter.rules import builtin_pack_dir, load_rules
@@ -146,8 +147,11 @@ def test_related_locations_are_linked_from_the_message():
     linked = [r for r in run["results"] if r.get("relatedLocations")]
     assert linked
     for result in linked:
-        for related in result["relatedLocations"]:
+        for related in result["relatedLocations"][:MESSAGE_LINKS]:  # then "and N more"
             assert f"]({related['id']})" in result["message"]["text"]
+        if len(result["relatedLocations"]) > MESSAGE_LINKS:
+            assert f" and {len(result['relatedLocations']) - MESSAGE_LINKS} more." in result["message"]["text"]
+        for related in result["relatedLocations"]:
             assert related["message"]["text"] and related["physicalLocation"]["region"]["startLine"] >= 1
     registry = next(r for r in linked if r["ruleId"] == "DR402")
     assert registry["message"]["text"].endswith(" See [crcontosoai](1).")
