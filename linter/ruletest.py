@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -83,8 +84,8 @@ class Disagreement:
     message: str = ""  # the finding's message (or the UNKNOWN reason) of the actual result
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.rule} {self.resource}: expected {self.expected}, got {self.actual}"
-        return f"{text}\n    {self.message}" if self.message else text
+        text = printable(f"{self.where}: {self.rule} {self.resource}: expected {self.expected}, got {self.actual}")
+        return f"{text}\n    {printable(self.message)}" if self.message else text
 
 
 @dataclass(slots=True)
@@ -170,6 +171,17 @@ class SuiteReport:
         if self.untested:
             text += f"; without fixtures: {', '.join(self.untested)}"
         return f"{text} in {self.seconds:.1f}s"
+
+
+# Rule messages, resource names and file names come from files drlint does not trust: before they reach a
+# terminal, control, bidirectional and line-separator characters become visible escapes (\x1b, \u202e).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """One line of untrusted text, safe to print: nothing in it acts on the terminal or starts a new line."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                       text)
 
 
 # --- finding cases and rules ---------------------------------------------------------------------------------

@@ -219,3 +219,14 @@ def test_json_output_lists_every_case_with_its_status(team):
     assert failed["case"] == "policies/fixtures/ACME101/rg-fail" and failed["rule"] == "ACME101"
     assert disagreement["resource"] == "kv-short" and disagreement["expected"] == "PASS"
     assert disagreement["actual"].startswith("FAIL at ") and "7 days" in disagreement["message"]
+
+
+def test_untrusted_text_reaches_the_terminal_escaped(team):
+    case = team / "fixtures" / "ACME101" / "rg-fail"
+    resources = case / "resources.json"
+    resources.write_text(resources.read_text().replace('"name": "kv-short"', '"name": "kv-\\u001b[2J\\u202eshort"'))
+    (case / "expect.yaml").write_text("rule: ACME101\nexpect:\n  - {resource: kv-short, outcome: FAIL}\n")
+    run = drlint_process("rules", "test", "policies", cwd=team.parent)
+    assert run.returncode == 1
+    assert "\x1b" not in run.stdout and "\u202e" not in run.stdout
+    assert "kv-\\x1b[2J\\u202eshort" in run.stdout
