@@ -104,8 +104,9 @@ def test_an_answer_that_reads_no_resource_is_the_same_for_every_resource_and_can
     account = make("Microsoft.CognitiveServices/accounts", "acct", properties={"allowProjectManagement": True})
     first, second = _storage("a"), _storage("b")
     estate = Estate([account, first, second])
-    condition = compile_condition(accounts)
-    answers = [condition.evaluate(Scope(estate, r, r.fields(), {}, subject=r)).tri for r in (first, second, first)]
+    condition, params = compile_condition(accounts), {}  # one rule: one parameters mapping for every resource
+    answers = [condition.evaluate(Scope(estate, r, r.fields(), params, subject=r)).tri
+               for r in (first, second, first)]
     assert len(set(answers)) == 1  # `not` flips the verdict it is handed: a remembered one must stay intact
     without_reuse()
     assert compile_condition(accounts).evaluate(Scope(estate, first, first.fields(), {}, subject=first)).tri \
