@@ -168,3 +168,26 @@ def test_a_join_on_a_computed_scope_matches_ids_of_any_case(without_reuse):
     assert found[0].name == "PASS" and found[3]["count"] == 1
     without_reuse()
     assert _verdict(own, hub, Estate(list(estate))) == found
+
+
+LOCK = "Microsoft.Authorization/locks"
+LOCKED = {"aggregate": {"as": "locks", "select": {"type": LOCK, "where": {"allOf": [
+    {"field": "properties.level", "in": ["CanNotDelete"]},
+    {"value": {"subject": "id"}, "within": {"scopeOf": {"field": "id"}}}]}}}, "greaterOrEquals": 1}
+
+
+@pytest.mark.parametrize("scope", [
+    "{id}", "{ID}", "/subscriptions/s/resourceGroups/rg", "/subscriptions/s/resourceGroups/rg/",
+    "/subscriptions/S", "/subscriptions/s/resourceGroups/rg-other", "/subscriptions/s/resourceGroups/r",
+    "{id}/child",
+])
+def test_a_scope_join_finds_the_same_locks_as_testing_every_one(scope, without_reuse):
+    subject = _storage("st")
+    scope = scope.replace("{id}", subject.id).replace("{ID}", subject.id.upper())
+    locks = [make(LOCK, f"l{n}", None, id=f"{where}/providers/{LOCK}/l{n}", properties={"level": "CanNotDelete"})
+             for n, where in enumerate([scope, "/subscriptions/other"])]
+    odd = make(LOCK, "odd", None, id=Unknown("a lock named at deployment"), properties={"level": "CanNotDelete"})
+    estate = Estate([subject, *locks, odd])
+    found = _verdict(LOCKED, subject, estate)
+    without_reuse()
+    assert _verdict(LOCKED, subject, Estate(list(estate))) == found

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.conditions.core import Combination, Condition, Scope, Tri
 from linter.conditions.dependence import CURRENT, SELECTION, needs
-from linter.conditions.operands import Operand
-from linter.conditions.operators import Compare, fold
+from linter.conditions.operators import Compare, Subject, fold
 from linter.model import Estate, Resource
 
 if TYPE_CHECKING:
@@ -67,21 +66,32 @@ def _free_of_member(node: Any) -> bool:
     return CURRENT not in needs(node) and SELECTION not in needs(node)
 
 
-def _join(where: Condition | None) -> tuple[Any, Operand, bool] | None:
-    """In a `where` that fails whenever one `equals` fails (the comparison itself, or a part of an `allOf`),
-    an `equals` between a member's own value and a value that does not depend on the member: (how to read
-    the member's side, the other side, case sensitivity)."""
+def _join(where: Condition | None) -> tuple[str, Any, Any, bool] | None:
+    """In a `where` that fails whenever one comparison fails (the comparison itself, or a part of an `allOf`),
+    a comparison between a member's own value and a value that does not depend on the member: (`equals` or
+    `within`, how to read the member's side, the other side, case sensitivity). `within` joins when the
+    member gives the scope (a lock's scope that a resource id is within)."""
     parts = [where] if isinstance(where, Compare) else (
         where.parts if isinstance(where, Combination) and where.decisive is Tri.FAIL else [])
     for part in parts:
-        if not isinstance(part, Compare) or part.operator != "equals":
+        if not isinstance(part, Compare) or part.operator not in ("equals", "within"):
             continue
         subject_side = part.subject.operand if part.subject.path is None else part.subject
-        if _reads_member(subject_side) and _free_of_member(part.expected):
-            return part.subject, part.expected, part.case_sensitive
-        if part.subject.path is None and _reads_member(part.expected) and _free_of_member(part.subject.operand):
-            return part.expected, part.subject.operand, part.case_sensitive
+        if part.operator == "equals" and _reads_member(subject_side) and _free_of_member(part.expected):
+            return "equals", part.subject, part.expected, part.case_sensitive
+        if _reads_member(part.expected) and _free_of_member(subject_side):
+            return part.operator, part.expected, subject_side, part.case_sensitive
     return None
+
+
+def _scope_key(value: Any) -> Any:
+    return value.rstrip("/").casefold() if isinstance(value, str) else _WILDCARD
+
+
+def _scopes_of(resource_id: str) -> list[str]:
+    """The scope keys an id is `within`: every scope (no scope, itself, and each ancestor by `/` segment)."""
+    inner = resource_id.rstrip("/").casefold()
+    return ["", *(inner[:i] for i, char in enumerate(inner) if char == "/" and i), inner]
 
 
 def candidates(selection: Selection, scope: Scope) -> list[Resource] | None:
@@ -92,21 +102,31 @@ def candidates(selection: Selection, scope: Scope) -> list[Resource] | None:
     join = _join(selection.where)
     if join is None:
         return None
-    member_side, other_side, case_sensitive = join
+    operator, member_side, other_side, case_sensitive = join
     # the other side is evaluated where the `where` is: in a member's scope, whose outer is this scope
     probe = Scope(scope.estate, None, None, scope.params, scope.subject, scope, None)
-    wanted = _key(other_side.get(probe), case_sensitive)
-    if wanted is _WILDCARD:
-        return None
-    buckets, wildcard = _index(scope.estate, selection, member_side, case_sensitive, scope)
-    found = buckets.get(wanted, [])
-    return [r for _, r in heapq.merge(found, wildcard, key=lambda pair: pair[0])]
+    value = _read(other_side, probe)
+    if operator == "within":
+        if not isinstance(value, str):
+            return None
+        wanted = _scopes_of(value)
+    else:
+        wanted = [_key(value, case_sensitive)]
+        if wanted[0] is _WILDCARD:
+            return None
+    buckets, wildcard = _index(scope.estate, selection, operator, member_side, case_sensitive, scope)
+    lists = [buckets[key] for key in dict.fromkeys(wanted) if key in buckets]
+    return [r for _, r in heapq.merge(*lists, wildcard, key=lambda pair: pair[0])]
 
 
-def _index(estate: Estate, selection: Selection, member_side: Any, case_sensitive: bool,
+def _read(side: Any, scope: Scope) -> Any:
+    return side.read(scope) if isinstance(side, Subject) else side.get(scope)
+
+
+def _index(estate: Estate, selection: Selection, operator: str, member_side: Any, case_sensitive: bool,
            scope: Scope) -> tuple[dict[Any, list[tuple[int, Resource]]], list[tuple[int, Resource]]]:
     keep = (selection, member_side, scope.params)
-    key = ("index", *(id(k) for k in keep), case_sensitive)
+    key = ("index", operator, *(id(k) for k in keep), case_sensitive)
     found = estate.memo.get(key)
     if found is not None and all(a is b for a, b in zip(found[0], keep, strict=True)):
         return found[1]
@@ -116,8 +136,8 @@ def _index(estate: Estate, selection: Selection, member_side: Any, case_sensitiv
     for resource_type in selection.types:
         for resource in estate.of_type(resource_type):
             member = Scope(estate, resource, resource.fields(), scope.params)
-            value = member_side.read(member) if hasattr(member_side, "read") else member_side.get(member)
-            bucket = _key(value, case_sensitive)
+            value = _read(member_side, member)
+            bucket = _scope_key(value) if operator == "within" else _key(value, case_sensitive)
             (wildcard if bucket is _WILDCARD else buckets.setdefault(bucket, [])).append((ordinal, resource))
             ordinal += 1
     estate.memo[key] = (keep, (buckets, wildcard))
