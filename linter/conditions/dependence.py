@@ -14,11 +14,13 @@ need everything, so an extension of the language is never reused wrongly.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from linter.conditions.core import Combination, Not
 from linter.conditions.operands import FieldOf, Literal, Param, RegionFunction, ScopeOf
 from linter.conditions.operators import Compare, Count, Exists, Match, Subject
+from linter.paths import FieldPath
 
 CURRENT = "current"
 OUTER = "outer"
@@ -39,6 +41,29 @@ def needs(node: Any) -> frozenset[str]:
     found = _needs(node)
     _cache[id(node)] = (node, found)  # the node is kept alive, so its id is never reused for another
     return found
+
+
+def subject_paths(node: Any) -> tuple[FieldPath, ...]:
+    """Every `{subject: path}` inside `node`: what it reads of the subject, the only way it can."""
+    found: list[FieldPath] = []
+    seen: set[int] = set()
+
+    def walk(value: Any) -> None:
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, FieldOf):
+            if value.which == "subject":
+                found.append(value.path)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, (type, FieldPath)):
+            for item in dataclasses.fields(value):
+                walk(getattr(value, item.name))
+
+    walk(node)
+    return tuple(dict.fromkeys(found))
 
 
 def entered(inner: frozenset[str]) -> frozenset[str]:

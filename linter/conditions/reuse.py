@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from linter.conditions.core import Combination, Condition, Scope, Tri
-from linter.conditions.dependence import CURRENT, SELECTION, needs
+from linter.conditions.dependence import CURRENT, OUTER, SELECTION, SUBJECT, needs, subject_paths
 from linter.conditions.operators import Compare, Subject, fold
 from linter.model import Estate, Resource
+from linter.paths import resolve
 
 if TYPE_CHECKING:
     from linter.conditions.relations import Selection
@@ -23,15 +24,25 @@ ENABLED = True  # tests turn reuse off to compare outcomes with plain evaluation
 
 
 def remembered(node: Any, scope: Scope, compute: Callable[[], Any], copy: Callable[[Any], Any]) -> Any:
-    """`compute()`, once per estate, rule parameters and whatever of the scope `node` reads (its current
-    resource, outer scope or subject); `copy` hands out a value the caller may change."""
+    """`compute()`, once per estate, rule parameters and whatever of the scope `node` reads: its current
+    resource, and the values it reads of the subject (every hub of one region asks the same question of the
+    estate); `copy` hands out a value the caller may change."""
     wanted = needs(node)
-    if not ENABLED or SELECTION in wanted or wanted - {CURRENT}:
-        return compute()  # reads the subject or the outer scope: computed once per subject anyway
+    if not ENABLED or SELECTION in wanted or OUTER in wanted:
+        return compute()
     keep: tuple[Any, ...] = (node, scope.params)
     if CURRENT in wanted:
         keep += (scope.root, scope.resource)
-    key = ("remembered", *(id(k) for k in keep))
+    read: tuple[Any, ...] = ()
+    if SUBJECT in wanted:
+        if scope.subject is None:
+            return compute()
+        fields = scope.subject.fields()
+        read = tuple(resolve(fields, path) for path in subject_paths(node))
+        if not all(value is None or isinstance(value, (str, int, float, bool)) for value in read):
+            return compute()  # UNKNOWN, absent or structured: not worth a key
+        read = tuple((type(value).__name__, value) for value in read)
+    key = ("remembered", *(id(k) for k in keep), read)
     found = scope.estate.memo.get(key)
     if found is None or any(a is not b for a, b in zip(found[0], keep, strict=True)):
         found = (keep, compute())
