@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from pathlib import Path
@@ -95,6 +96,9 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
     from linter.config import Config, find_config, load_config, shown_path
     from linter.scan import ScanOptions, run_scan
 
+    # The process ends after one scan, whose data is acyclic: the cyclic collector would only rescan it
+    # (a full pass over millions of objects each time it is re-enabled after a phase that paused it).
+    gc.disable()
     config, config_problems = Config(), []
     if not no_config:
         found = config_path or find_config(paths[0])
