@@ -17,8 +17,9 @@ from pathlib import Path
 
 from linter.config import Config, check_rule_overrides
 from linter.engine import plan_rules, run_rules
+from linter.filesafe import FileReadError, is_regular, kind_of, read_regular_file
 from linter.inputs import LoadContext, Loaded
-from linter.inputs.jsondoc import JsonError, read_json
+from linter.inputs.jsondoc import MAX_JSON_BYTES, JsonError, decode_text, read_json
 from linter.inputs.registry import FRONT_END_OF_KIND, JSON_SUFFIXES, TEXT_KINDS, InputFile, front_end
 from linter.inputs.sniff import classify_json
 from linter.model import Estate, Position
@@ -67,7 +68,10 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
             diagnostics.append(Diagnostic(f"no such file or directory: {path}", Position(str(path)),
                                           code="input-error"))
             continue
-        candidates = _walk(path) if path.is_dir() else iter([(path, True)])
+        if not path.is_dir() and not is_regular(path):
+            diagnostics.append(_not_a_file(path, str(path)))
+            continue
+        candidates = _walk(path, diagnostics) if path.is_dir() else iter([(path, True)])
         for file, explicit in candidates:
             resolved = file.resolve()
             if resolved in seen or _excluded(resolved, root, exclude):
@@ -81,15 +85,34 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
     return found, diagnostics
 
 
-def _walk(directory: Path) -> Iterator[tuple[Path, bool]]:
+def _walk(directory: Path, diagnostics: list[Diagnostic]) -> Iterator[tuple[Path, bool]]:
     suffixes = (*JSON_SUFFIXES, *TEXT_KINDS)
-    for folder, dirs, files in os.walk(directory):
+
+    def unreadable(error: OSError) -> None:
+        shown = error.filename if error.filename is not None else str(directory)
+        diagnostics.append(Diagnostic(f"cannot read the folder {shown} ({error.strerror}); its files are not "
+                                      "checked", Position(str(shown)), code="input-error"))
+
+    for folder, dirs, files in os.walk(directory, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS and not d.startswith("."))
         for name in sorted(files):
             if name.endswith(suffixes):
                 file = Path(folder) / name
-                if not file.is_symlink():
-                    yield file, False
+                if file.is_symlink():
+                    continue
+                if not is_regular(file):
+                    diagnostics.append(_not_a_file(file, str(file)))
+                    continue
+                yield file, False
+
+
+def _not_a_file(path: Path, shown: str) -> Diagnostic:
+    try:
+        what = kind_of(path.stat().st_mode)
+    except OSError as exc:
+        return Diagnostic(f"{shown} cannot be read ({exc.strerror})", Position(shown), code="input-error")
+    return Diagnostic(f"{shown} is {what}, not a regular file; only files are read", Position(shown),
+                      code="input-error")
 
 
 def _excluded(path: Path, root: Path, patterns: list[str]) -> bool:
@@ -136,10 +159,13 @@ def classify(files: list[tuple[Path, bool]], ctx: LoadContext) -> tuple[dict[str
 
 def _might_be_ours(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8192).decode("utf-8", "replace").lower()
-    except OSError:
-        return True
+        raw = read_regular_file(path, MAX_JSON_BYTES)
+    except FileReadError:
+        return True  # it cannot even be read: say so
+    try:
+        head = decode_text(raw[:8192]).lower()
+    except UnicodeDecodeError:
+        head = raw[:8192].decode("utf-8", "replace").lower()
     return any(hint in head for hint in _OURS_HINTS)
 
 

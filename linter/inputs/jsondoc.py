@@ -10,10 +10,12 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter.filesafe import FileReadError, read_regular_file
 from linter.model import Position
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
@@ -67,19 +69,31 @@ class JsonAnchor:
 
 def read_json(path: Path, display: str) -> JsonDocument:
     try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise JsonError(f"file is {size} bytes; the limit is {MAX_JSON_BYTES}", Position(display))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise JsonError(f"cannot read: {exc.strerror}", Position(display)) from None
+        raw = read_regular_file(path, MAX_JSON_BYTES)
+    except FileReadError as exc:
+        raise JsonError(str(exc), Position(display)) from None
     return parse_json(raw, display)
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without a BOM), or UTF-16/32 with a BOM (what Windows PowerShell's `>` writes)."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(codec)
+    if len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[0] != 0:
+        raise UnicodeDecodeError("utf-8", raw, 1, 2, "UTF-16 text without a byte order mark; save it as UTF-8")
+    return raw.decode("utf-8")
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_LONG_DIGITS = re.compile(r"\d{4000,}")
 
 
 def parse_json(raw: bytes | str, display: str) -> JsonDocument:
     if isinstance(raw, bytes):
         try:
-            text = raw.decode("utf-8-sig")
+            text = decode_text(raw)
         except UnicodeDecodeError as exc:
             raise JsonError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", Position(display)) from None
     else:
@@ -92,11 +106,26 @@ def parse_json(raw: bytes | str, display: str) -> JsonDocument:
             data = json.loads(text, strict=False)
         except json.JSONDecodeError as exc:
             raise JsonError(f"invalid JSON: {exc.msg}", Position(display, exc.lineno, exc.colno)) from None
+        except ValueError as exc:
+            raise _number_error(text, display, exc) from None
+        except RecursionError:
+            raise JsonError("JSON nested too deeply", Position(display)) from None
+    except ValueError as exc:  # an integer over Python's 4,300-digit limit
+        raise _number_error(text, display, exc) from None
     except RecursionError:
         raise JsonError("JSON nested too deeply", Position(display)) from None
     if _depth_exceeds(data, MAX_DEPTH):
         raise JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", Position(display))
     return JsonDocument(display, text, data)
+
+
+def _number_error(text: str, display: str, exc: ValueError) -> JsonError:
+    found = _LONG_DIGITS.search(text)
+    offset = found.start() if found else 0
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return JsonError(f"a number of more than {sys.get_int_max_str_digits() or 4300} digits cannot be read ({exc})",
+                     Position(display, line, column))
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TextIO
 
 from linter.report import reported_results
+from linter.report.escape import escape
 from linter.results import Outcome, Result, RunReport
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m", "unknown": "\033[35m",
@@ -27,9 +28,9 @@ def _label(result: Result) -> str:
 
 def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
     for diagnostic in report.diagnostics:
-        where = f"{diagnostic.position}: " if diagnostic.position else ""
+        where = f"{escape(diagnostic.position)}: " if diagnostic.position else ""
         level = "error" if diagnostic.severity == "error" else "warning"
-        out.write(f"{where}{_paint(level, level, colour)} [{diagnostic.code}] {diagnostic.message}\n")
+        out.write(f"{where}{_paint(level, level, colour)} [{diagnostic.code}] {escape(diagnostic.message)}\n")
     if report.diagnostics:
         out.write("\n")
 
@@ -40,12 +41,12 @@ def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> N
         if current_file is not None and file != current_file:
             out.write("\n")
         current_file = file
-        where = f"{position}" if position else file
+        where = escape(position if position else file)
         label = _label(result)
-        out.write(f"{where}: {_paint(label, label, colour)} {_paint(result.rule.id, 'bold', colour)} "
-                  f"{result.message}\n")
+        out.write(f"{where}: {_paint(label, label, colour)} {_paint(escape(result.rule.id), 'bold', colour)} "
+                  f"{escape(result.message)}\n")
         for related in result.related[:5]:
-            out.write(_paint(f"    related: {related.position}: {related.label}\n", "dim", colour))
+            out.write(_paint(f"    related: {escape(related.position)}: {escape(related.label)}", "dim", colour) + "\n")
     if current_file is not None:
         out.write("\n")
     out.write(summary_line(report) + "\n")

@@ -1,0 +1,51 @@
+"""Regular expressions from rule files, matched in time linear in the input (RE2), never by backtracking.
+
+A rule file is untrusted: with a backtracking engine (Python's `re`) a pattern such as `^(a+)+$` takes
+2^n steps on a name of n characters, so one rule could hang every scan. RE2 matches any pattern in one pass
+over the value, with a bounded amount of memory for the compiled automaton. What RE2 cannot do in linear
+time (backreferences, lookahead and lookbehind) it does not accept, so those patterns, the worst ones, are
+rejected when the rule is loaded, with the rule file's line, instead of misbehaving at scan time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_PATTERN_CHARS = 500
+MAX_PROGRAM_BYTES = 1 << 20  # RE2's budget for the compiled automaton: `(a{100}){100}` does not fit
+
+
+class UnsafePattern(ValueError):
+    """A pattern drlint will not run (a sentence saying why and what to do)."""
+
+
+_HINTS = (
+    ("invalid escape sequence: \\1", "backreferences (\\1) need a backtracking engine"),
+    ("invalid perl operator: (?=", "lookahead (?=...) needs a backtracking engine"),
+    ("invalid perl operator: (?!", "lookahead (?!...) needs a backtracking engine"),
+    ("invalid perl operator: (?<", "lookbehind (?<...) needs a backtracking engine"),
+    ("invalid escape sequence: \\Z", "use \\z for the end of the text"),
+    ("pattern too large", "the pattern compiles to too large an automaton; use smaller repetition counts"),
+)
+
+
+def compile_safe_regex(pattern: str, case_sensitive: bool) -> Any:
+    """A compiled RE2 pattern with `.search(text)`; UnsafePattern when it cannot be run safely."""
+    import re2  # imported when a rule uses `match` (the shipped pack does not)
+
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise UnsafePattern(f"patterns are limited to {MAX_PATTERN_CHARS} characters")
+    options = re2.Options()
+    options.case_sensitive = case_sensitive
+    options.max_mem = MAX_PROGRAM_BYTES
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        text = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        hint = next((h for marker, h in _HINTS if marker in text), None)
+        detail = f"{text}: {hint}" if hint else text
+        raise UnsafePattern(f"invalid or unsupported regular expression ({detail}); patterns use RE2 syntax, "
+                            "without backreferences or lookaround, so matching stays linear in the value") from None
+    except (TypeError, ValueError) as exc:
+        raise UnsafePattern(f"invalid regular expression: {exc}") from None
