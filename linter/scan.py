@@ -165,7 +165,7 @@ def _might_be_ours(path: Path) -> bool:
     try:
         head = decode_text(raw[:8192]).lower()
     except UnicodeDecodeError:
-        head = raw[:8192].decode("utf-8", "replace").lower()
+        head = raw[:8192].replace(b"\x00", b"").decode("utf-8", "replace").lower()  # UTF-16 without a BOM
     return any(hint in head for hint in _OURS_HINTS)
 
 

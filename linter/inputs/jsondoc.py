@@ -80,8 +80,8 @@ def decode_text(raw: bytes) -> str:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return raw[len(bom):].decode(codec)
-    if len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[0] != 0:
-        raise UnicodeDecodeError("utf-8", raw, 1, 2, "UTF-16 text without a byte order mark; save it as UTF-8")
+    if len(raw) >= 4 and ((raw[1] == raw[3] == 0 and raw[0] != 0) or (raw[0] == raw[2] == 0 and raw[1] != 0)):
+        raise UnicodeDecodeError("utf-8", raw, 0, 2, "UTF-16 text without a byte order mark; save it as UTF-8")
     return raw.decode("utf-8")
 
 
