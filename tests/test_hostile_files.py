@@ -8,9 +8,10 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURES, drlint_process
 from linter.inputs.jsondoc import JsonError, parse_json, read_json
 from linter.scan import discover
+
+from conftest import FIXTURES, drlint_process
 
 GOOD = FIXTURES / "rules" / "DR201" / "rg-fail" / "resources.json"
 

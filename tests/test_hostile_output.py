@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, REPO, drlint_process
 from linter.report.escape import escape, escape_block
+
+from conftest import FIXTURES, REPO, drlint_process
 
 GOOD = FIXTURES / "rules" / "DR201" / "rg-fail" / "resources.json"
 FORGED = "s\u001b[2J\u001b]0;owned\u0007\nx.json:1:1: error DR999 fake\u202etxt.exe"
@@ -62,7 +63,7 @@ def test_lone_surrogates_are_escaped_not_crashed_on_nor_written_raw(tmp_path, na
         run = run_bytes("scan", ".", "--select", "DR201", "--format", fmt, cwd=tmp_path)
         assert run.returncode == 1 and b"Traceback" not in run.stderr, (fmt, run.stderr)
         out = run.stdout.decode("utf-8")  # strict: no raw surrogate byte got through
-        assert json.dumps(name)[1:-1].lower() in out.lower() or fmt == "text" and name[3:4] not in out
+        assert json.dumps(name)[1:-1].lower() in out.lower() or (fmt == "text" and name[3:4] not in out)
 
 
 def test_rules_list_show_and_validate_escape_rule_text(tmp_path):
