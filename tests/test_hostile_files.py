@@ -10,8 +10,7 @@ import pytest
 
 from linter.inputs.jsondoc import JsonError, parse_json, read_json
 from linter.scan import discover
-
-from conftest import FIXTURES, drlint_process
+from tests.conftest import FIXTURES, drlint_process
 
 GOOD = FIXTURES / "rules" / "DR201" / "rg-fail" / "resources.json"
 

@@ -10,8 +10,7 @@ import sys
 import pytest
 
 from linter.report.escape import escape, escape_block
-
-from conftest import FIXTURES, REPO, drlint_process
+from tests.conftest import FIXTURES, REPO, drlint_process
 
 GOOD = FIXTURES / "rules" / "DR201" / "rg-fail" / "resources.json"
 FORGED = "s\u001b[2J\u001b]0;owned\u0007\nx.json:1:1: error DR999 fake\u202etxt.exe"

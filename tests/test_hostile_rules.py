@@ -15,8 +15,7 @@ from linter.conditions import ConditionError, compile_condition
 from linter.config import load_config
 from linter.rules import load_rules
 from linter.yamlsource import MAX_ALIASES, YamlError, load_yaml
-
-from conftest import FIXTURES, REPO, drlint_process
+from tests.conftest import FIXTURES, REPO, drlint_process
 
 GOOD = """\
 id: ACME001
@@ -107,8 +106,7 @@ def test_a_billion_laughs_drlint_yaml_is_a_config_error_and_the_scan_goes_on(tmp
 def test_catastrophic_pattern_matches_in_linear_time():
     from linter.conditions import Scope, Tri
     from linter.model import Estate
-
-    from helpers import make
+    from tests.helpers import make
 
     condition = compile_condition({"field": "name", "match": "^(a+)+$"})
     for name, expected in (("a" * 41 + "!", Tri.FAIL), ("a" * 4000 + "!", Tri.FAIL), ("a" * 41, Tri.PASS)):

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from linter.inputs.arm import literals
+from linter.inputs.arm.budget import USER_FUNCTION_STEPS, locate
 from linter.inputs.arm.evaluator import Env, copy_count, evaluate_string, expand_copy, resolve
 from linter.inputs.arm.expressions import Call, Lit, Node, parse_template_string
-from linter.inputs.arm.functions.core import get_ci, type_name
+from linter.inputs.arm.functions.core import BudgetExceeded, check_items, get_ci, type_name
 from linter.inputs.arm.scope import DeploymentContext
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import MISSING, Unknown
@@ -144,7 +145,11 @@ class TemplateRun:
         if given is not None and not (given.value is None and "defaultValue" in spec):
             value = given.value
         elif "defaultValue" in spec:
-            value = resolve(spec["defaultValue"], Env(self))
+            try:
+                value = resolve(spec["defaultValue"], Env(self))
+            except BudgetExceeded as exc:
+                locate(exc, self.document, (*self.base, "parameters", declared, "defaultValue"))
+                raise
         elif spec.get("nullable") is True:
             value = None
         else:
@@ -206,9 +211,13 @@ class TemplateRun:
         raw = self._variable_raw(name)
         if raw is MISSING:
             return Unknown(f"the template has no variable '{name}'")
-        if isinstance(raw, tuple):
-            return expand_copy(raw[1], Env(self))
-        return resolve(raw, Env(self))
+        try:
+            value = expand_copy(raw[1], Env(self)) if isinstance(raw, tuple) else resolve(raw, Env(self))
+            check_items(value, f"variables('{name}')")  # shared parts count as often as they appear
+            return value
+        except BudgetExceeded as exc:
+            locate(exc, self.document, (*self.base, "variables", name if not isinstance(raw, tuple) else "copy"))
+            raise
 
     def variable_literal(self, name: str, depth: int = 0) -> bool:
         owner = self._definitions()
@@ -226,6 +235,8 @@ class TemplateRun:
         if spec is None:
             self.report(f"unknown template function '{node.spelled}'")
             return Unknown(f"the template function '{node.spelled}' is not defined")
+        if env.budget is not None:
+            env.budget.step(USER_FUNCTION_STEPS)
         names = [str(p.get("name", "")) for p in spec.get("parameters") or [] if isinstance(p, dict)]
         args = [env.eval(arg) for arg in node.args]
         output = spec.get("output") if isinstance(spec.get("output"), dict) else {}
@@ -371,7 +382,11 @@ class TemplateRun:
             self._outputs = {}
             for name, spec in self._section("outputs").items():
                 if isinstance(spec, dict):
-                    self._outputs[name] = {"type": spec.get("type"), "value": self._output_value(spec)}
+                    try:
+                        self._outputs[name] = {"type": spec.get("type"), "value": self._output_value(spec)}
+                    except BudgetExceeded as exc:
+                        locate(exc, self.document, (*self.base, "outputs", name))
+                        raise
         return self._outputs
 
     def _output_value(self, spec: dict[str, Any]) -> Any:

@@ -40,7 +40,7 @@ class BudgetExceeded(Exception):
         super().__init__(message)
         self.message = message
         self.expression: str | None = None  # the innermost expression being evaluated, when known
-        self.located = False
+        self.position: Any = None  # where in a file (set by the innermost declaration that knows)
 
 
 def check_chars(count: int, function: str) -> None:
@@ -75,11 +75,12 @@ def value_items(value: Any, limit: int = MAX_VALUE_ITEMS) -> int:
     return size(value, 0)
 
 
-def check_items(value: Any, function: str) -> None:
+def check_items(value: Any, what: str) -> None:
+    """Refuse a value of more than MAX_VALUE_ITEMS elements; `what` names what made it (`concat()`)."""
     if type(value) is list or type(value) is dict:
         count = value_items(value)
         if count > MAX_VALUE_ITEMS:
-            raise BudgetExceeded(f"{function}() would make a value of more than {MAX_VALUE_ITEMS:,} elements")
+            raise BudgetExceeded(f"{what} would make a value of more than {MAX_VALUE_ITEMS:,} elements")
 
 
 def check_int(value: int, function: str) -> int:
@@ -171,7 +172,7 @@ def to_string(value: Any) -> str:
     unknown = find_unknown(value)
     if unknown is not None:
         raise _UnknownInside(unknown)
-    check_items(value, "string")
+    check_items(value, "string()")
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
