@@ -6,7 +6,6 @@ the document once aliases are expanded are bounded (a "billion laughs" file is a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,6 +148,3 @@ def _shown(text: str) -> str:
 
 _SCALAR_LOADER = yaml.SafeLoader("")
 
-
-def as_mapping(value: Any) -> Mapping[str, Any] | None:
-    return value if isinstance(value, Mapping) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext, Loaded
 from linter.inputs.arm.budget import Budget, budget_diagnostic_text
 from linter.inputs.arm.deployments import Plan, SourceFile, parameter_inputs, plan_deployments, read_source
@@ -14,7 +15,6 @@ from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import Origin, Position, Resource
-from linter.results import Diagnostic
 
 PathKey = tuple[str | int, ...]
 MAX_DIAGNOSTICS_PER_FILE = 50
@@ -63,9 +63,9 @@ class Sink:
 
     def find_id(self, key: str) -> Any:
         for run in self.runs:
-            index = run._by_id
-            if index is not None and key in index:
-                return index[key]
+            found = run.resource_index.indexed(key)
+            if found is not None:
+                return found
         return None
 
 

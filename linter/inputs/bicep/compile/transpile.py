@@ -16,16 +16,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linter.inputs.bicep.compile.armtext import call, quote, wrap
+from linter.inputs.bicep.compile.armtext import call, quote, to_json, wrap
 from linter.inputs.bicep.compile.expressions import ExpressionTranslator, Scope
 from linter.inputs.bicep.compile.imports import Imports
-from linter.inputs.bicep.compile.modules import module_json, prepare_modules
-from linter.inputs.bicep.compile.parameters import parameter_spec
+from linter.inputs.bicep.compile.modules import Modules
+from linter.inputs.bicep.compile.parameters import Parameters
 from linter.inputs.bicep.compile.sourcemap import SourceMap
 from linter.inputs.bicep.compile.symbols import ModuleSym, ResourceSym, Symbols, access_symbol, collect
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.workspace import ParsedFile, Workspace
-from linter.model import Position, Unknown
+from linter.model import TRACKED_FIELDS, Position, Unknown
 
 PathKey = tuple[str | int, ...]
 SCHEMAS = {
@@ -77,18 +77,28 @@ class FileTranspiler(ExpressionTranslator):
         self.root = root or self
         self.map = SourceMap(parsed.display) if root is None else root.map
         self.external: list[str] = []
-        self.failed_modules: dict[str, str] = {}  # module symbol -> why its template is not available
         self._unknowns: dict[str, str] = {} if root is None else root._unknowns
         self.variables: dict[str, Any] = {} if root is None else root.variables
         self.functions: list[dict[str, Any]] = [] if root is None else root.functions
         self.imports = Imports(self) if root is None else Imports(self, root.imports.table)
         self._iterables: dict[str, str] = {}
-        self.module_templates: dict[str, dict[str, Any] | None] = {}
+        self.parameters = Parameters(self)
+        self.modules = Modules(self)
+
+    # ---- other files: modules and imports compile the files they name ---------------------------------------
+    def transpile_module(self, parsed: ParsedFile) -> Transpiled:
+        """A module's file, as a template of its own (cached: a module used twice is transpiled once)."""
+        return transpile(self.ws, parsed, self.stack)
+
+    def library(self, parsed: ParsedFile, path: Path, k: int) -> FileTranspiler:
+        """An imported file, its variables and functions renamed (`_k.`) into this file's root template."""
+        return FileTranspiler(self.ws, parsed, (*self.stack, path), var_prefix=f"_{k}.", namespace=f"_{k}",
+                              root=self.root)
 
     # ---- the template -----------------------------------------------------------------------------------
     def build(self) -> Transpiled:
         self.imports.bind(self.symbols.imports)
-        self.module_templates = prepare_modules(self)
+        self.modules.module_templates = self.modules.prepare_modules()
         template: dict[str, Any] = {
             "$schema": SCHEMAS.get(self.symbols.target_scope, SCHEMAS["resourceGroup"]),
             "languageVersion": "2.0",
@@ -97,7 +107,7 @@ class FileTranspiler(ExpressionTranslator):
         parameters = {}
         for name, param in self.symbols.params.items():
             self.map.record(("parameters", name), param.line, param.col)
-            parameters[name] = parameter_spec(self, param)
+            parameters[name] = self.parameters.parameter_spec(param)
         template["parameters"] = parameters
         self.add_declarations()
         template["functions"] = self.functions
@@ -106,7 +116,7 @@ class FileTranspiler(ExpressionTranslator):
             if isinstance(declared, ResourceSym):
                 resources[declared.symbol] = self.resource_json(declared)
             else:
-                resources[declared.symbol] = module_json(self, declared)
+                resources[declared.symbol] = self.modules.module_json(declared)
         template["resources"] = resources
         outputs = {}
         for output in self.symbols.outputs:
@@ -193,7 +203,7 @@ class FileTranspiler(ExpressionTranslator):
                 return self.unknown(f"'{symbol}' is a collection; index it to read one copy")
         if resource is not None:
             return self.resource_access(resource, index, steps, scope)
-        return self.module_access(module, index, steps, scope)  # type: ignore[arg-type]
+        return self.modules.module_access(module, index, steps, scope)  # type: ignore[arg-type]
 
     def call_symbol(self, node: A.Call, scope: Scope) -> str | None:
         args = [self.expr(a, scope) for a in node.args]
@@ -350,10 +360,9 @@ class FileTranspiler(ExpressionTranslator):
                 continue
             child = (*path, prop.key)
             self.record(child, prop)
-            if prop.key == "location":
+            if prop.key in TRACKED_FIELDS:  # its provenance shows the Bicep text, and findings point here
                 self.map.record_text(child, self.source_text(prop.value))
-                # DR113 reads `template.location.*`: a finding about it points at the location line
-                self.record((*path, "template", "location"), prop)
+                self.record((*path, "template", prop.key), prop)
             out[prop.key] = self.value(prop.value, scope, child)
         return out
 
@@ -393,31 +402,6 @@ class FileTranspiler(ExpressionTranslator):
             return
         out["scope"] = wrap(self.expr(scope, local))
 
-    def module_access(self, module: ModuleSym, index: str | None, steps: list[tuple[str, Any, bool]],
-                      scope: Scope) -> str:
-        if not steps:
-            return self.unknown(f"module '{module.symbol}' used as a value")
-        kind, name, safe = steps[0]
-        if kind == "m" and name == "name":
-            from linter.inputs.bicep.compile.modules import module_name
-
-            return self.apply_steps(module_name(self, module, index), steps[1:], scope)
-        if kind != "m" or name != "outputs":
-            return self.apply_steps(self.reference(module, index, full=True), steps, scope)
-        if module.symbol in self.failed_modules:
-            return self.unknown(self.failed_modules[module.symbol])
-        if len(steps) == 1:
-            return self.unknown(f"the outputs of module '{module.symbol}' as one object")
-        output = steps[1]
-        rest = [output, ("m", "value", output[2]), *steps[2:]]
-        base = self.reference(module, index, full=False)
-        if safe:  # `mod.?outputs`: null when the module is not deployed
-            if module.condition is not None:
-                condition = self.expr(module.condition, self.loop_scope(module, index))
-                base = call("if", condition, base, "null()")
-            return self.apply_steps(base, [steps[0], *rest], scope)
-        return self.apply_steps(base + ".outputs", rest, scope)
-
     def source_text(self, node: A.Node) -> str:
         """The Bicep text of a node (one line at most), for messages."""
         lines = self.parsed_lines()
@@ -435,11 +419,3 @@ class FileTranspiler(ExpressionTranslator):
             found = data.decode("utf-8-sig", errors="replace").splitlines() if isinstance(data, bytes) else []
             self.ws.cache[key] = found
         return found
-
-
-def to_json(text: str) -> Any:
-    """An expression as a JSON value: a plain string literal stays a plain string."""
-    if len(text) >= 2 and text[0] == "'" and text[-1] == "'" and "'" not in text[1:-1].replace("''", ""):
-        value = text[1:-1].replace("''", "'")
-        return "[" + value if value.startswith("[") else value
-    return wrap(text)
