@@ -8,6 +8,7 @@ against the schema as well. Every problem becomes a located `Diagnostic`, and a 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -111,9 +112,9 @@ def load_rules(
 def _display(file: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return file.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+            return Path(os.path.relpath(file.resolve(), root.resolve())).as_posix()  # `..` when outside it
+        except ValueError:  # another drive
+            return file.name
     return file.as_posix()
 
 

@@ -56,6 +56,19 @@ def scan_root(paths: list[Path], config: Config) -> Path:
     return common if common.is_dir() else common.parent
 
 
+def scanned_trees(paths: list[Path], config: Config) -> tuple[Path, ...]:
+    """What a template may read besides itself: the folder of drlint.yaml, else the paths named (a file's own
+    folder). Never the current directory as such: `drlint scan infra/` from a parent folder reads nothing
+    outside infra/."""
+    if config.root is not None:
+        return (config.root.resolve(),)
+    trees = []
+    for path in paths:
+        resolved = path.resolve()
+        trees.append(resolved if resolved.is_dir() else resolved.parent)
+    return tuple(trees)
+
+
 def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[list[tuple[Path, bool]], list[Diagnostic]]:
     """Files to consider, each with whether the user named it explicitly."""
     found: list[tuple[Path, bool]] = []
@@ -66,13 +79,13 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
     paths.sort(key=lambda p: p.is_dir())
     for path in paths:
         if not path.exists():
-            diagnostics.append(Diagnostic(f"no such file or directory: {path}", Position(str(path)),
-                                          code="input-error"))
+            shown = relative_display(path, root)
+            diagnostics.append(Diagnostic(f"no such file or directory: {shown}", Position(shown), code="input-error"))
             continue
         if not path.is_dir() and not is_regular(path):
-            diagnostics.append(_not_a_file(path, str(path)))
+            diagnostics.append(_not_a_file(path, relative_display(path, root)))
             continue
-        candidates = _walk(path, diagnostics) if path.is_dir() else iter([(path, True)])
+        candidates = _walk(path, root, diagnostics) if path.is_dir() else iter([(path, True)])
         for file, explicit in candidates:
             resolved = file.resolve()
             if resolved in seen or _excluded(resolved, root, exclude):
@@ -81,18 +94,26 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
             found.append((file, explicit))
             if len(found) > MAX_FILES:
                 diagnostics.append(Diagnostic(f"more than {MAX_FILES} files; scan a smaller tree",
-                                              Position(str(path)), code="input-error"))
+                                              Position(relative_display(path, root)), code="input-error"))
                 return found, diagnostics
     return found, diagnostics
 
 
-def _walk(directory: Path, diagnostics: list[Diagnostic]) -> Iterator[tuple[Path, bool]]:
+def relative_display(path: Path, root: Path) -> str:
+    """A path for a message: relative to the root (with `..` if need be), never absolute."""
+    try:
+        return Path(os.path.relpath(path.absolute(), root.resolve())).as_posix()
+    except ValueError:  # another drive
+        return path.name
+
+
+def _walk(directory: Path, root: Path, diagnostics: list[Diagnostic]) -> Iterator[tuple[Path, bool]]:
     wanted = suffixes()
 
     def unreadable(error: OSError) -> None:
-        shown = error.filename if error.filename is not None else str(directory)
+        shown = relative_display(Path(error.filename if error.filename is not None else directory), root)
         diagnostics.append(Diagnostic(f"cannot read the folder {shown} ({error.strerror}); its files are not "
-                                      "checked", Position(str(shown)), code="input-error"))
+                                      "checked", Position(shown), code="input-error"))
 
     for folder, dirs, files in os.walk(directory, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS and not d.startswith("."))
@@ -102,7 +123,7 @@ def _walk(directory: Path, diagnostics: list[Diagnostic]) -> Iterator[tuple[Path
                 if file.is_symlink():
                     continue
                 if not is_regular(file):
-                    diagnostics.append(_not_a_file(file, str(file)))
+                    diagnostics.append(_not_a_file(file, relative_display(file, root)))
                     continue
                 yield file, False
 
@@ -134,7 +155,7 @@ def classify(files: list[tuple[Path, bool]], ctx: LoadContext) -> tuple[dict[str
     for path, explicit in files:
         display = ctx.display(path)
         if not ctx.inside_root(path):
-            diagnostics.append(Diagnostic(f"{display} is outside the scanned tree ({ctx.root}); not read",
+            diagnostics.append(Diagnostic(f"{display} is outside the scanned tree; not read",
                                           Position(display), code="input-error"))
             continue
         candidates = [f for f in front_ends() if path.name.lower().endswith(f.suffixes)]
@@ -203,7 +224,8 @@ def load_rule_set(config: Config, options: ScanOptions, root: Path) -> tuple[lis
     user_paths = [*config.rule_paths, *options.rule_paths]
     missing = [p for p in user_paths if not p.exists()]
     for path in missing:
-        diagnostics.append(Diagnostic(f"rule path {path} does not exist", Position(str(path)), code="rule-error"))
+        shown = relative_display(path, root)
+        diagnostics.append(Diagnostic(f"rule path {shown} does not exist", Position(shown), code="rule-error"))
     user, problems = load_rules([p for p in user_paths if p.exists()], builtin=False, validate_schema=True,
                                 display_root=root)
     rules.extend(user)
@@ -222,7 +244,7 @@ def collect(paths: list[Path], config: Config, root: Path | None = None) -> Load
     started = time.perf_counter()
     root = root or scan_root(paths, config)
     files, problems = discover(paths, root, config.exclude)
-    ctx = LoadContext(root=root, deployments=config.deployments)
+    ctx = LoadContext(root=root, deployments=config.deployments, trees=scanned_trees(paths, config))
     groups, more = classify(files, ctx)
     loaded = load_inputs(groups, ctx)
     loaded.diagnostics[:0] = [*problems, *more]

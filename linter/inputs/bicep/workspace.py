@@ -42,7 +42,7 @@ class Workspace:
         """The file's bytes, or why it cannot be read (a sentence)."""
         shown = self.display(path)
         if not self.ctx.inside_root(path):
-            return f"{shown} is outside the scanned tree ({self.ctx.root}); it is not read"
+            return f"{shown} is outside the scanned tree; it is not read"
         try:
             if not path.is_file():
                 return f"{shown} does not exist"
