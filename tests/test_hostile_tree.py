@@ -70,7 +70,8 @@ def test_from_a_parent_folder_nothing_above_the_named_folder_is_read(tmp_path):
 
 def test_sarif_holds_no_absolute_path_nor_the_content_of_files_outside_the_tree(tmp_path):
     layout(tmp_path)
-    for cwd, target in ((tmp_path, "infra"), (tmp_path / "infra", str(tmp_path / "infra")), ("/", str(tmp_path / "infra"))):
+    infra = str(tmp_path / "infra")
+    for cwd, target in ((tmp_path, "infra"), (tmp_path / "infra", infra), ("/", infra)):
         run = scan(target, "--format", "sarif", cwd=cwd)
         assert run.returncode == 2
         assert str(tmp_path) not in run.stdout and SECRET not in run.stdout
