@@ -19,6 +19,14 @@ if TYPE_CHECKING:
     from linter.inputs.arm.template import TemplateRun
 
 
+SECURE_TYPES = ("securestring", "secureobject")
+
+
+def is_secure(spec: Any) -> bool:
+    """A `securestring` / `secureObject` parameter or output (Bicep's `@secure()`)."""
+    return isinstance(spec, dict) and str(spec.get("type", "")).lower() in SECURE_TYPES
+
+
 class ParameterBinding:
     __slots__ = ("_params", "_specs", "run")
 
@@ -56,6 +64,10 @@ class ParameterBinding:
         if found is None:
             return Unknown(f"the template has no parameter '{name}'")
         declared, spec = found
+        if is_secure(spec):
+            # A secret (a password, a key) is never needed to judge disaster-recovery posture, and a value
+            # that is never read cannot leak into a message, a report or a diagnostic.
+            return Unknown(f"parameter '{declared}' is secure ({spec.get('type')}); drlint does not read its value")
         given = self.run.inputs.get(declared.lower())
         # a null passed for a parameter with a default gets the default (Bicep's optional module parameters)
         if given is not None and not (given.value is None and "defaultValue" in spec):
