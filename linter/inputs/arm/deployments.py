@@ -17,6 +17,7 @@ from typing import Any
 from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext
 from linter.inputs.arm.instances import ParameterInput
+from linter.inputs.cycles import unrooted_starts
 from linter.inputs.jsondoc import JsonDocument, JsonError, read_json
 from linter.model import Position, Unknown
 
@@ -66,10 +67,14 @@ def plan_deployments(
         by_path.setdefault(template.path, template)
         plans.append(Plan(_label_of(parameters.path, template.path), template, parameters))
     paired = {p.template.path for p in plans}
-    linked = _linked_templates(list(by_path.values()))
+    edges = _link_edges(list(by_path.values()))
+    linked = {target for targets in edges.values() for target in targets}
     for template in by_path.values():
         if template.path not in paired and template.path not in linked:
             plans.append(Plan(template.path.stem, template))
+    # templates that only link each other (a -> b -> a): deployed once, from the first, so the cycle is reported
+    for start in unrooted_starts(by_path, edges, (p.template.path for p in plans)):
+        plans.append(Plan(start.stem, by_path[start]))
     make_labels_unique(plans)
     return plans
 
@@ -147,11 +152,13 @@ def make_labels_unique(plans: list[Any]) -> None:
             plan.label = source.display.rsplit(".", 1)[0]
 
 
-def _linked_templates(templates: list[SourceFile]) -> set[Path]:
-    linked: set[Path] = set()
+def _link_edges(templates: list[SourceFile]) -> dict[Path, set[Path]]:
+    """For each template, the templates it links to by `relativePath`."""
+    edges: dict[Path, set[Path]] = {}
     for template in templates:
         if "relativePath" not in template.document.text:
             continue
+        linked = edges.setdefault(template.path, set())
         stack: list[Any] = [template.document.data]
         while stack:
             value = stack.pop()
@@ -162,7 +169,7 @@ def _linked_templates(templates: list[SourceFile]) -> set[Path]:
                 stack.extend(value.values())
             elif isinstance(value, list):
                 stack.extend(value)
-    return linked
+    return edges
 
 
 def parameter_inputs(parameters: SourceFile | None) -> dict[str, ParameterInput]:

@@ -20,6 +20,7 @@ from linter.inputs.bicep.bicepparam import using_path
 from linter.inputs.bicep.compile.imports import is_external
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.workspace import ParsedFile, Workspace
+from linter.inputs.cycles import unrooted_starts
 from linter.model import Position
 
 
@@ -64,10 +65,15 @@ def plan_deployments(templates: list[ParsedFile], parameter_files: list[ParsedFi
         by_path.setdefault(template.path, template)
         plans.append(Plan(_label_of(parameters.path), template, parameters))
     paired = {p.template.path for p in plans}
-    included = _included(list(by_path.values()))
+    edges = _module_edges(list(by_path.values()))
+    included = {target for targets in edges.values() for target in targets}
     for template in by_path.values():
         if template.path not in paired and template.path not in included:
             plans.append(Plan(template.path.stem, template))
+    # files that only use each other as modules (a -> b -> a): deployed once, from the first, so the cycle is
+    # reported instead of both files vanishing
+    for start in unrooted_starts(by_path, edges, (p.template.path for p in plans)):
+        plans.append(Plan(start.stem, by_path[start]))
     make_labels_unique(plans)
     return plans
 
@@ -105,14 +111,15 @@ def _label_of(parameters: Path) -> str:
     return parameters.name.rsplit(".", 1)[0]
 
 
-def _included(templates: list[ParsedFile]) -> set[Path]:
-    """Files the templates use as local modules."""
-    found: set[Path] = set()
+def _module_edges(templates: list[ParsedFile]) -> dict[Path, set[Path]]:
+    """For each template, the files it uses as local modules."""
+    edges: dict[Path, set[Path]] = {}
     for template in templates:
+        found = edges.setdefault(template.path, set())
         for statement in template.tree.statements:
             source = statement.path if isinstance(statement, A.Module) else None
             if isinstance(source, A.StringLit) and not is_external(source.value):
                 target = (template.path.parent / source.value).resolve()
                 if target != template.path:  # a file naming itself is still a deployment (and reported)
                     found.add(target)
-    return found
+    return edges
