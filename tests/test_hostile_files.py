@@ -113,3 +113,35 @@ def test_the_digit_limit_error_points_at_the_number():
     with pytest.raises(JsonError) as caught:
         parse_json('{\n  "a": [1,\n     ' + "9" * 4400 + "]}", "big.json")
     assert (caught.value.position.line, caught.value.position.column) == (3, 6)
+
+
+BICEP = """resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: 'st{name}'
+  location: 'eastus'
+  tags: {
+    data: loadJsonContent('data.json')
+  }
+}
+"""
+
+
+def test_invalid_utf8_in_a_bicep_file_is_a_located_error_and_the_file_is_still_checked(tmp_path):
+    (tmp_path / "data.json").write_text('{"a": 1}')
+    (tmp_path / "main.bicep").write_bytes(BICEP.replace("{name}", "ok\xff").encode("latin-1"))
+    data, code = scan(tmp_path / "main.bicep")
+    assert code == 2
+    [problem] = [d for d in data["diagnostics"] if d["severity"] == "error"]
+    assert (problem["file"], problem["line"], problem["column"]) == ("main.bicep", 2, 14)
+
+
+@pytest.mark.parametrize("content", ['{"n": ' + "9" * 5000 + "}", "{ not json", None])
+def test_a_load_function_file_that_cannot_be_read_or_parsed_is_located(tmp_path, content):
+    if content is None:
+        os.mkfifo(tmp_path / "data.json")  # a FIFO would block a plain read forever
+    else:
+        (tmp_path / "data.json").write_text(content)
+    (tmp_path / "main.bicep").write_text(BICEP.replace("{name}", "ok"))
+    data, code = scan(tmp_path / "main.bicep")
+    assert code == 2
+    problems = [d for d in data["diagnostics"] if d["file"] == "main.bicep"]
+    assert [(d["line"], d["column"]) for d in problems] == [(5, 11)]
