@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 
 class UserFunctions:
-    __slots__ = ("run",)
+    __slots__ = ("_specs", "run")
 
     def __init__(self, run: TemplateRun) -> None:
         self.run = run
+        self._specs: dict[str, dict[str, Any] | None] = {}  # by lower-case `namespace.name`
 
     def call_user_function(self, node: Call, env: Env) -> Any:
         owner = self.run._definitions()
@@ -38,6 +39,11 @@ class UserFunctions:
         return resolve(output.get("value"), Env(frame, depth=env.depth + 1))
 
     def _user_function(self, name: str) -> dict[str, Any] | None:
+        if name not in self._specs:  # a recursive function is looked up at every call
+            self._specs[name] = self._find(name)
+        return self._specs[name]
+
+    def _find(self, name: str) -> dict[str, Any] | None:
         namespace, _, member = name.partition(".")
         for group in self.run.template.get("functions") or []:
             if not isinstance(group, dict) or str(group.get("namespace", "")).lower() != namespace:
