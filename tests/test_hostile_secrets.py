@@ -86,3 +86,17 @@ def test_checks_that_need_a_secure_value_are_unknown_not_failed(tmp_path):
                          "json", cwd=tmp_path)
     outcomes = {r["outcome"] for r in json.loads(run.stdout)["results"]}
     assert outcomes == {"unknown"}
+
+
+def test_a_secure_objects_flags_and_emptiness_still_decide_what_is_deployed(tmp_path):
+    storage = {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "location": "eastus"}
+    (tmp_path / "main.json").write_text(json.dumps({
+        "$schema": SCHEMA, "contentVersion": "1.0.0.0",
+        "parameters": {"settings": {"type": "secureObject", "defaultValue": {"enabled": False, "key": "SECRET"}},
+                       "password": {"type": "securestring", "defaultValue": ""}},
+        "resources": [{**storage, "name": "stflag", "condition": "[parameters('settings').enabled]"},
+                      {**storage, "name": "stempty", "condition": "[not(empty(parameters('password')))]"},
+                      {**storage, "name": "stkept"}]}))
+    run = drlint_process("scan", ".", "--format", "json", "--show-unknown", "--select", "DR113", cwd=tmp_path)
+    names = {r["resource_name"] for r in json.loads(run.stdout)["results"]}
+    assert names == {"stkept"}

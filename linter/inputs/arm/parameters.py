@@ -27,6 +27,22 @@ def is_secure(spec: Any) -> bool:
     return isinstance(spec, dict) and str(spec.get("type", "")).lower() in SECURE_TYPES
 
 
+def _withheld(name: str, spec: dict[str, Any], value: Any) -> Any:
+    """A secure parameter's value as the rest of the evaluation sees it: every non-empty string in it is
+    Unknown; its shape, empty values, numbers and booleans are kept. Templates test `empty(secret)` or
+    `settings.enabled` of a secureObject to decide what to deploy, and none of that is a secret; passwords,
+    keys and tokens are strings. A value never handed on cannot reach a message, a report or a diagnostic
+    (not even allowedValues', which is not checked for a secure parameter)."""
+    if isinstance(value, str):
+        return value if not value else Unknown(
+            f"parameter '{name}' is secure ({spec.get('type')}); drlint does not read its value")
+    if isinstance(value, dict):
+        return {key: _withheld(name, spec, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_withheld(name, spec, item) for item in value]
+    return value
+
+
 class ParameterBinding:
     __slots__ = ("_params", "_specs", "run")
 
@@ -64,10 +80,6 @@ class ParameterBinding:
         if found is None:
             return Unknown(f"the template has no parameter '{name}'")
         declared, spec = found
-        if is_secure(spec):
-            # A secret (a password, a key) is never needed to judge disaster-recovery posture, and a value
-            # that is never read cannot leak into a message, a report or a diagnostic.
-            return Unknown(f"parameter '{declared}' is secure ({spec.get('type')}); drlint does not read its value")
         given = self.run.inputs.get(declared.lower())
         # a null passed for a parameter with a default gets the default (Bicep's optional module parameters)
         if given is not None and not (given.value is None and "defaultValue" in spec):
@@ -83,6 +95,8 @@ class ParameterBinding:
         else:
             where = "a parameter file or the deployment's parameters" if self.run.parent is None else "its parent"
             return Unknown(f"parameter '{declared}' has no value and no default; give it in {where}")
+        if is_secure(spec):
+            return _withheld(declared, spec, value)
         self._check_allowed(declared, spec, value)
         return value
 
