@@ -18,6 +18,7 @@ from typing import Any
 
 from linter import PACKAGE_DIR
 from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
+from linter.conditions.regex import deferred_compilation
 from linter.diagnostics import Diagnostic
 from linter.messages import unknown_placeholders
 from linter.model import Position
@@ -126,7 +127,11 @@ def load_rule_file(file: Path, display: str, *, builtin: bool, validate_schema: 
         raise RuleLoadError([Diagnostic(str(exc), exc.position, code="rule-error")]) from None
     # The compiler's errors are the precise ones (file:line of the key, what is expected); the schema then
     # catches what compiling does not need (naming patterns, tag limits, reference URLs).
-    rule = compile_rule(document, builtin=builtin)
+    if builtin:
+        with deferred_compilation():  # the pack's patterns are compiled by the test suite
+            rule = compile_rule(document, builtin=builtin)
+    else:
+        rule = compile_rule(document, builtin=builtin)
     if validate_schema:
         problems = schema_problems(document)
         if problems:

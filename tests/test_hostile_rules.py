@@ -176,3 +176,20 @@ def test_rules_validate_reports_schema_problems_with_a_location(tmp_path):
     run = drlint_process("rules", "validate", path)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert f"{path}:2:" in run.stderr
+
+
+def test_the_shipped_packs_patterns_compile_with_re2():
+    """The pack's patterns are compiled on first use (a scan that needs none does not load RE2); here, now."""
+    from linter.rules import builtin_pack_dir
+
+    rules, problems = load_rules([builtin_pack_dir()], builtin=False, validate_schema=False)
+    assert rules and not problems
+
+
+def test_a_pack_scan_that_matches_nothing_does_not_load_re2():
+    import subprocess
+
+    code = ("import sys; from linter.rules import load_rules, builtin_pack_dir; "
+            "load_rules([builtin_pack_dir()], builtin=True, validate_schema=False); print('re2' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert run.stdout.strip() == "False", run.stderr
