@@ -88,7 +88,8 @@ def rule_schema() -> dict[str, Any]:
 
 
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    # not `is_file()`: a FIFO or device named *.yaml is read (and refused, with a diagnostic), not skipped silently
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
 
 
 def load_rules(

@@ -90,3 +90,18 @@ def test_the_folder_of_drlint_yaml_is_the_tree(tmp_path):
     assert len(outside) == 1 and "etc/hostname" in outside[0]  # above drlint.yaml's folder: still refused
     names = {r["resource_name"] for r in data["results"]}
     assert {"stoutside", "stoutsidebicep"} <= names
+
+
+def test_drlint_yaml_deployments_cannot_name_files_above_its_folder(tmp_path):
+    (tmp_path / "secret.json").write_text(json.dumps({"$schema": SCHEMA, "contentVersion": "1.0.0.0",
+                                                      "parameters": {}, "resources": [], "x": SECRET}))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "drlint.yaml").write_text(
+        "deployments:\n  - name: a\n    template: ../secret.json\n  - name: b\n    template: ../outside.bicep\n")
+    (tmp_path / "outside.bicep").write_text(f"var x = '{SECRET}'\n")
+    (project / "main.json").write_text(json.dumps({"$schema": SCHEMA, "contentVersion": "1.0.0.0", "resources": []}))
+    run = scan(".", "--format", "json", cwd=project)
+    data = json.loads(run.stdout)
+    assert run.returncode == 2 and SECRET not in run.stdout
+    assert len([d for d in data["diagnostics"] if d["severity"] == "error"]) >= 2
