@@ -145,3 +145,14 @@ def test_a_load_function_file_that_cannot_be_read_or_parsed_is_located(tmp_path,
     assert code == 2
     problems = [d for d in data["diagnostics"] if d["file"] == "main.bicep"]
     assert [(d["line"], d["column"]) for d in problems] == [(5, 11)]
+
+
+@pytest.mark.parametrize("text", ["/* " * 300_000, '"' + '\\"' * 300_000])
+def test_unterminated_comments_and_strings_cost_one_pass(tmp_path, text):
+    """Each unterminated `/*` (or quote) used to rescan to the end of the file: a megabyte took most of an
+    hour. Now the first one runs to the end, so the file costs one pass (the process's timeout only guards
+    against a regression hanging the suite)."""
+    (tmp_path / "deploymentTemplate.json").write_text('{"$schema": "deploymentTemplate", ' + text)
+    shutil.copy(GOOD, tmp_path / "good.json")
+    data, code = scan(tmp_path)
+    assert code == 2 and errors_by_file(data) == {"deploymentTemplate.json"}
