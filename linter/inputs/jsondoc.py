@@ -87,7 +87,7 @@ def decode_text(raw: bytes) -> str:
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-_LONG_DIGITS = re.compile(r"\d{4000,}")
+_LONG_DIGITS = re.compile(r"(?<!\d)\d{4000,}")  # one pass: never restarted inside a run
 
 
 def parse_json(raw: bytes | str, display: str) -> JsonDocument:
