@@ -2,8 +2,9 @@
 
 The evaluator knows nothing of templates: everything template-specific (parameters, variables, user
 functions, resources, the deployment context) is asked of `env.run`, an object of the template evaluation
-(see template.py). Any failure inside a function becomes an Unknown naming the function and the cause;
-nothing a template contains can make evaluation raise.
+(see template.py). Any failure inside a function becomes an Unknown naming the function and the cause.
+The one exception is the deployment's budget of work (budget.py): every call and value is charged to it,
+and past a bound `BudgetExceeded` stops the deployment, carrying the innermost expression that hit it.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 
 from linter.inputs.arm.expressions import Call, ExpressionError, Index, Lit, Member, Node, parse_template_string
 from linter.inputs.arm.functions import FUNCTIONS
+from linter.inputs.arm.functions import core as values
 from linter.inputs.arm.functions.core import (
-    MAX_STRING_CHARS,
     BudgetExceeded,
     EvalError,
     UnknownInside,
@@ -132,9 +133,9 @@ def _account(value: Any, node: Call, budget: Any) -> None:
     """Charge the deployment for a value a function built; refuse one past the size bounds."""
     kind = type(value)
     if kind is str:
-        if len(value) > MAX_STRING_CHARS:
+        if len(value) > values.MAX_STRING_CHARS:
             raise BudgetExceeded(f"{node.spelled}() made a string of {len(value):,} characters; the limit is "
-                                 f"{MAX_STRING_CHARS:,}")
+                                 f"{values.MAX_STRING_CHARS:,}")
         budget.built(len(value))
     elif kind is list or kind is dict:
         budget.step(len(value))
