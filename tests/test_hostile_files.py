@@ -35,6 +35,20 @@ def test_a_fifo_in_a_folder_is_reported_not_read_and_the_rest_is_checked(tmp_pat
     assert any(r["rule"] == "DR201" and r["outcome"] == "fail" for r in data["results"])
 
 
+def test_a_character_device_in_a_folder_is_reported_not_read(tmp_path):
+    """A `/dev/zero` twin named like a template: a plain read would never end."""
+    import stat
+
+    try:
+        os.mknod(tmp_path / "zero.json", stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except (PermissionError, AttributeError, OSError):
+        pytest.skip("cannot make a device node here")
+    shutil.copy(GOOD, tmp_path / "good.json")
+    data, code = scan(tmp_path)
+    assert code == 2 and errors_by_file(data) == {"zero.json"}
+    assert any(r["rule"] == "DR201" and r["outcome"] == "fail" for r in data["results"])
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/null"])
 def test_a_device_named_explicitly_is_a_located_error(tmp_path, device):
     if not os.path.exists(device):
