@@ -40,6 +40,26 @@ def is_regular(path: Path) -> bool:
         return False
 
 
+def read_head(path: Path | str, count: int) -> bytes:
+    """The first `count` bytes of a regular file; FileReadError otherwise (as for read_regular_file)."""
+    try:
+        fd = os.open(path, _FLAGS)
+    except (OSError, ValueError) as exc:
+        raise FileReadError(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileReadError(f"{kind_of(info.st_mode)}, not a regular file; only files are read")
+        os.set_blocking(fd, True)
+        return os.read(fd, count)
+    except FileReadError:
+        raise
+    except OSError as exc:
+        raise FileReadError(f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
 def read_regular_file(path: Path | str, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; FileReadError (a sentence) otherwise."""
     try:

@@ -95,7 +95,7 @@ def test_bad_rule_files_are_located_rule_errors(tmp_path, replace):
 def test_a_billion_laughs_drlint_yaml_is_a_config_error_and_the_scan_goes_on(tmp_path):
     (tmp_path / "drlint.yaml").write_text(laughs())
     (tmp_path / "estate.json").write_text((FIXTURES / "rules" / "DR201" / "rg-fail" / "resources.json").read_text())
-    run = drlint_process("scan", tmp_path, "--format", "json", "--select", "DR201", timeout=60)
+    run = drlint_process("scan", ".", "--format", "json", "--select", "DR201", cwd=tmp_path, timeout=60)
     data = json.loads(run.stdout)
     assert run.returncode == 2
     assert [d["file"] for d in data["diagnostics"] if d["code"] == "config-error"] == ["drlint.yaml"]

@@ -49,6 +49,11 @@ class LoadContext:
 
     root: Path
     deployments: list[Mapping[str, Any]] = field(default_factory=list)  # drlint.yaml `deployments:`
+    config_file: str = "drlint.yaml"  # the config file as shown in diagnostics
+    config_root: Path | None = None  # where `deployments:` paths start (the config file's folder)
+    config_positions: list[Any] = field(default_factory=list)  # where each `deployments:` entry is written
+    plan: Any = None  # the run's DeploymentPlan (inputs/deployments.py), made once for every front end
+    shared: dict[str, Any] = field(default_factory=dict)  # what front ends share within one load (parsed files)
     # The scanned trees: what the user named (a named file's folder), or the folder of drlint.yaml. No file
     # outside them is read on a template's behalf (links, modules, load*Content). Empty: the root.
     trees: tuple[Path, ...] = ()
