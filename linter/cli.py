@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import sys
 from pathlib import Path
@@ -98,6 +99,9 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
 
     if output is None:
         _standard_output()  # a closed standard output is said before the scan, not after it
+    # The process ends after one scan, whose data is acyclic: the cyclic collector would only rescan it
+    # (a full pass over millions of objects each time it is re-enabled after a phase that paused it).
+    gc.disable()
     config, config_problems = Config(), []
     if not no_config:
         found = config_path or find_config(paths[0])

@@ -7,6 +7,7 @@ against the schema as well. Every problem becomes a located `Diagnostic`, and a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter import PACKAGE_DIR
 from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
@@ -23,7 +24,9 @@ from linter.diagnostics import Diagnostic
 from linter.messages import unknown_placeholders
 from linter.model import Position
 from linter.vocabulary import POSTURES, SEVERITIES
-from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
+
+if TYPE_CHECKING:
+    from linter.yamlsource import YamlDocument
 
 SCOPES = ("resource", "estate")
 
@@ -121,18 +124,68 @@ def _display(file: Path, root: Path | None) -> str:
     return file.as_posix()
 
 
-def load_rule_file(file: Path, display: str, *, builtin: bool, validate_schema: bool) -> Rule:
+def load_builtin_pack() -> tuple[list[Rule], list[Diagnostic]]:
+    """The built-in pack, from the parsed-pack cache when it holds this pack (see `packcache`), else parsed
+    from its YAML (and then cached). Either way every rule is compiled here, the same way."""
+    from linter import packcache
+
+    directory = builtin_pack_dir()
+    cache = packcache.cache_dir()
+    files = rule_files(directory) if cache is not None else []
+    if not files:
+        return load_rules([directory], builtin=True, validate_schema=False)
     try:
-        document = load_yaml(read_text(file, display), display)
+        contents = [(_display(file, None), file.read_bytes()) for file in files]
+    except OSError:
+        return load_rules([directory], builtin=True, validate_schema=False)
+    key = packcache.pack_key(contents)
+    cached = packcache.load(cache, key)
+    if cached is not None and len(cached) == len(files):
+        try:
+            return [compile_rule(document, builtin=True) for document in cached], []  # type: ignore[arg-type]
+        except RuleLoadError:
+            pass  # not what this pack parses to: parse it
+    rules: list[Rule] = []
+    documents = []
+    diagnostics: list[Diagnostic] = []
+    for display, content in contents:
+        try:
+            document = parse_rule_text(content, display)  # the bytes the key was made from
+            rules.append(compile_rule(document, builtin=True))
+            documents.append(document)
+        except RuleLoadError as exc:
+            diagnostics.extend(exc.diagnostics)
+    if not diagnostics:
+        packcache.store(cache, key, documents)
+    return rules, diagnostics
+
+
+def parse_rule_file(file: Path, display: str) -> YamlDocument:
+    from linter.yamlsource import YamlError, load_yaml, read_text
+
+    try:
+        return load_yaml(read_text(file, display), display)
     except YamlError as exc:
         raise RuleLoadError([Diagnostic(str(exc), exc.position, code="rule-error")]) from None
+
+
+def parse_rule_text(content: bytes, display: str) -> YamlDocument:
+    from linter.yamlsource import YamlError, load_yaml
+
+    try:
+        return load_yaml(content.decode("utf-8-sig"), display)
+    except UnicodeDecodeError as exc:
+        raise RuleLoadError([Diagnostic(f"not UTF-8 text ({exc.reason} at byte {exc.start})", Position(display),
+                                        code="rule-error")]) from None
+    except YamlError as exc:
+        raise RuleLoadError([Diagnostic(str(exc), exc.position, code="rule-error")]) from None
+
+
+def load_rule_file(file: Path, display: str, *, builtin: bool, validate_schema: bool) -> Rule:
+    document = parse_rule_file(file, display)
     # The compiler's errors are the precise ones (file:line of the key, what is expected); the schema then
     # catches what compiling does not need (naming patterns, tag limits, reference URLs).
-    if builtin:
-        with deferred_compilation():  # the pack's patterns are compiled by the test suite
-            rule = compile_rule(document, builtin=builtin)
-    else:
-        rule = compile_rule(document, builtin=builtin)
+    rule = compile_rule(document, builtin=builtin)
     if validate_schema:
         problems = schema_problems(document)
         if problems:
@@ -204,8 +257,11 @@ def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
         raise _error("`parameters` maps names to default values", ("parameters",), document)
     docs = _compile_docs(data.get("docs"), document)
     try:
-        select = compile_selection(data.get("select"), ("select",), allow_relation=False)
-        condition = compile_condition(data.get("condition"), ("condition",))
+        # the shipped pack's `match` patterns compile on first use (the test suite compiles them all), so a
+        # scan that matches none does not load RE2; a user rule's compile now, so a bad one is located at once
+        with deferred_compilation() if builtin else contextlib.nullcontext():
+            select = compile_selection(data.get("select"), ("select",), allow_relation=False)
+            condition = compile_condition(data.get("condition"), ("condition",))
     except ConditionError as exc:
         raise _error(f"{'.'.join(str(p) for p in exc.path)}: {exc}", exc.path, document) from None
     stray = unknown_placeholders(data["message"] if isinstance(data.get("message"), str) else "",
