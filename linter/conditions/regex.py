@@ -48,29 +48,41 @@ def deferred_compilation() -> Iterator[None]:
         _DEFERRED.reset(token)
 
 
-class _Deferred:
-    """A pattern compiled with RE2 the first time it is used."""
+class SafePattern:
+    """A `match` pattern: RE2, compiled when loaded or (for the shipped pack) the first time it is used.
+    Equal to another of the same text and case sensitivity, as a compiled `re` pattern would be, so rules
+    compare by what they say."""
 
     __slots__ = ("_compiled", "case_sensitive", "pattern")
 
-    def __init__(self, pattern: str, case_sensitive: bool) -> None:
+    def __init__(self, pattern: str, case_sensitive: bool, compiled: Any = None) -> None:
         self.pattern = pattern
         self.case_sensitive = case_sensitive
-        self._compiled: Any = None
+        self._compiled = compiled
 
     def search(self, text: str) -> Any:
         if self._compiled is None:
             self._compiled = _compile(self.pattern, self.case_sensitive)
         return self._compiled.search(text)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SafePattern) and (self.pattern, self.case_sensitive) == (
+            other.pattern, other.case_sensitive)
 
-def compile_safe_regex(pattern: str, case_sensitive: bool) -> Any:
-    """A compiled RE2 pattern with `.search(text)`; UnsafePattern when it cannot be run safely."""
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.case_sensitive))
+
+    def __repr__(self) -> str:
+        return f"SafePattern({self.pattern!r}, case_sensitive={self.case_sensitive})"
+
+
+def compile_safe_regex(pattern: str, case_sensitive: bool) -> SafePattern:
+    """A pattern with `.search(text)` that runs on RE2; UnsafePattern when it cannot be run safely."""
     if len(pattern) > MAX_PATTERN_CHARS:
         raise UnsafePattern(f"patterns are limited to {MAX_PATTERN_CHARS} characters")
     if _DEFERRED.get():
-        return _Deferred(pattern, case_sensitive)
-    return _compile(pattern, case_sensitive)
+        return SafePattern(pattern, case_sensitive)
+    return SafePattern(pattern, case_sensitive, _compile(pattern, case_sensitive))
 
 
 def _compile(pattern: str, case_sensitive: bool) -> Any:
