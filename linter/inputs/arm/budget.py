@@ -21,7 +21,7 @@ from linter.model import Position
 MAX_STEPS = 1_000_000  # function calls and values resolved (the corpus's largest deployment: 35,000)
 MAX_CHARS = 50_000_000  # characters of strings built by functions, in all
 MAX_DEPLOYMENTS = 1_000  # nested and linked deployments started (the corpus's most: 83)
-USER_FUNCTION_STEPS = 5  # a user-defined function call costs several plain ones
+USER_FUNCTION_STEPS = 20  # a user-defined function call costs many plain ones (frames, symbolic values)
 
 
 class Budget:
