@@ -59,7 +59,8 @@ TEMPLATE_SCAN_MODULES = {
     "linter.rules", "linter.scan", "linter.vocabulary",
     "linter.filesafe",  # every file is read through it (regular files only, bounded)
     "linter.conditions", "linter.conditions.compiler", "linter.conditions.core", "linter.conditions.operands",
-    "linter.conditions.operators", "linter.conditions.relations",
+    "linter.conditions.operators", "linter.conditions.relations", "linter.conditions.dependence",
+    "linter.conditions.reuse",
     "linter.conditions.regex",  # small; RE2 itself is imported only when a pattern is first matched
     "linter.report", "linter.report.text", "linter.report.writing",
     "linter.report.escape",  # the text report escapes what inputs hold
