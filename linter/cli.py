@@ -360,7 +360,8 @@ def rules_test(paths: tuple[Path, ...], select: tuple[str, ...], verbose: bool, 
       1  a result disagrees (each is printed with the resource, expected and actual outcome, and message)
       2  a rule or case could not be run (bad rule file, bad expect.yaml, unreadable input), with its location
     """
-    from linter.ruletest import collect_suite, printable, run_suite
+    from linter.report.escape import escape
+    from linter.ruletest import collect_suite, run_suite
 
     targets = list(paths)
     if not targets:
@@ -375,12 +376,12 @@ def rules_test(paths: tuple[Path, ...], select: tuple[str, ...], verbose: bool, 
     _print_diagnostics(suite.problems)
     for case in report.cases:
         for problem in case.broken:
-            click.echo(printable(problem))
+            click.echo(escape(problem))
         for disagreement in case.disagreements:
             click.echo(str(disagreement))  # escaped where it is written
         if verbose and case.ok:
-            click.echo(printable(f"ok {case.display} ({case.rule})"))
-    click.echo(printable(report.summary()))
+            click.echo(escape(f"ok {case.display} ({case.rule})"))
+    click.echo(escape(report.summary()))
     sys.exit(report.exit_code())
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from linter.config import Config, check_rule_parameters, load_config
 from linter.diagnostics import Diagnostic
 from linter.engine import plan_rules, run_rules
 from linter.model import Estate, Position
+from linter.report.escape import escape
 from linter.results import Outcome, Result
 from linter.rules import Rule, builtin_pack_dir, check_duplicate_ids, load_rules, rule_files
 from linter.scan import collect
@@ -84,8 +84,8 @@ class Disagreement:
     message: str = ""  # the finding's message (or the UNKNOWN reason) of the actual result
 
     def __str__(self) -> str:
-        text = printable(f"{self.where}: {self.rule} {self.resource}: expected {self.expected}, got {self.actual}")
-        return f"{text}\n    {printable(self.message)}" if self.message else text
+        text = escape(f"{self.where}: {self.rule} {self.resource}: expected {self.expected}, got {self.actual}")
+        return f"{text}\n    {escape(self.message)}" if self.message else text
 
 
 @dataclass(slots=True)
@@ -171,17 +171,6 @@ class SuiteReport:
         if self.untested:
             text += f"; without fixtures: {', '.join(self.untested)}"
         return f"{text} in {self.seconds:.1f}s"
-
-
-# Rule messages, resource names and file names come from files drlint does not trust: before they reach a
-# terminal, control, bidirectional and line-separator characters become visible escapes (\x1b, \u202e).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def printable(text: str) -> str:
-    """One line of untrusted text, safe to print: nothing in it acts on the terminal or starts a new line."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
-                       text)
 
 
 # --- finding cases and rules ---------------------------------------------------------------------------------
