@@ -32,7 +32,8 @@ def exit_code(report: RunReport, fail_on: str) -> int:
     ):
         return EXIT_ERRORS
     threshold = SEVERITY_RANK[fail_on]
-    if any(r.outcome is Outcome.FAIL and SEVERITY_RANK[r.severity] >= threshold for r in report.results):
+    if any(r.outcome is Outcome.FAIL and not r.accepted and SEVERITY_RANK[r.severity] >= threshold
+           for r in report.results):
         return EXIT_FINDINGS
     return EXIT_OK
 

@@ -15,6 +15,8 @@ deployments:                      # how templates are deployed (ARM / Bicep fron
     location: eastus2             # the resource group's region
     subscription: 00000000-0000-0000-0000-000000000000
     resourceGroup: rg-ai-primary
+suppress:                         # accepted risks, each with a reason (linter/suppressions.py)
+  - {rule: DR202, resource: "*/storageAccounts/scratch*", reason: "scratch data", expires: 2026-12-31}
 ```
 """
 
@@ -28,11 +30,12 @@ from typing import Any
 from linter.engine import RuleOverride
 from linter.results import SEVERITIES, Diagnostic
 from linter.rules import POSTURES
+from linter.suppressions import Suppression, parse_config_suppressions
 from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
 
 CONFIG_NAMES = ("drlint.yaml", ".drlint.yaml")
 FAIL_ON = ("error", "warning", "note", "never")
-_TOP_KEYS = ("posture", "failOn", "rulePaths", "exclude", "rules", "deployments")
+_TOP_KEYS = ("posture", "failOn", "rulePaths", "exclude", "rules", "deployments", "suppress")
 _RULE_KEYS = ("severity", "parameters")
 _DEPLOYMENT_KEYS = ("name", "template", "parameters", "location", "subscription", "resourceGroup")
 
@@ -46,6 +49,7 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     deployments: list[dict[str, Any]] = field(default_factory=list)
+    suppress: list[Suppression] = field(default_factory=list)  # accepted risks (linter/suppressions.py)
 
     @property
     def root(self) -> Path | None:
@@ -98,6 +102,7 @@ def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
     config.exclude = _strings(data, "exclude", problem)
     config.rules = _rule_overrides(data.get("rules"), document, problem)
     config.deployments = _deployments(data.get("deployments"), problem)
+    config.suppress = parse_config_suppressions(data.get("suppress"), document.position, problem)
     return config, problems
 
 

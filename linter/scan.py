@@ -24,6 +24,7 @@ from linter.inputs.sniff import classify_json
 from linter.model import Estate, Position
 from linter.results import Diagnostic, RunReport
 from linter.rules import DEFAULT_POSTURE, Rule, builtin_pack_dir, check_duplicate_ids, load_rules
+from linter.suppressions import apply_suppressions
 
 EXCLUDED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".terraform",
                  ".mypy_cache", ".pytest_cache", ".ruff_cache"}
@@ -239,6 +240,8 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
                          overrides=config.rules)
     results, problems = run_rules(planned, estate)
     diagnostics.extend(problems)
+    diagnostics.extend(apply_suppressions(results, estate, config.suppress, root, loaded.files,
+                                          {r.id.upper() for r in rules}, {r.id.upper() for r in planned}))
     return RunReport(
         results=results,
         diagnostics=diagnostics,
@@ -249,4 +252,5 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
         posture=posture,
         category=category_of(groups),
         root=root,
+        estate=estate,
     )

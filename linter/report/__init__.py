@@ -10,10 +10,11 @@ from linter.results import Outcome, Result, RunReport
 FORMATS = ("text", "json", "sarif")
 
 
-def reported_results(report: RunReport, show_unknown: bool) -> list[Result]:
-    """Findings a person sees: failures and errors, plus unknowns when asked for."""
+def reported_results(report: RunReport, show_unknown: bool, accepted: bool = False) -> list[Result]:
+    """Findings a person sees: failures and errors, plus unknowns when asked for. Accepted findings
+    (suppressed, or unchanged since the baseline) only with `accepted` (SARIF shows them as dismissed)."""
     wanted = {Outcome.FAIL, Outcome.ERROR} | ({Outcome.UNKNOWN} if show_unknown else set())
-    return [r for r in report.results if r.outcome in wanted]
+    return [r for r in report.results if r.outcome in wanted and (accepted or not r.accepted)]
 
 
 def writer(name: str) -> Callable[[RunReport, TextIO, bool, bool], None]:

@@ -92,7 +92,8 @@ def _diagnostic_notes(report: RunReport, notes: _Notes) -> None:
 
 def _candidates(report: RunReport, show_unknown: bool, rule_ref: dict[str, sarif.ReportingDescriptorReference],
                 notes: _Notes) -> list[Candidate]:
-    findings = [r for r in reported_results(report, show_unknown) if r.outcome is not Outcome.ERROR]
+    # Accepted findings stay in the log, with `suppressions`, so code scanning shows them as dismissed.
+    findings = [r for r in reported_results(report, show_unknown, accepted=True) if r.outcome is not Outcome.ERROR]
     fingerprints = Fingerprints(report.root or Path.cwd())
     for result in findings:
         announce(result, fingerprints)
@@ -122,7 +123,8 @@ def cap(found: list[Candidate], limit: int = MAX_RESULTS) -> tuple[list[Candidat
     """At most `limit` results: the most severe first (error, warning, note), in report order within a level."""
     if len(found) <= limit:
         return found, 0
-    ranked = sorted(found, key=lambda c: -SEVERITY_RANK[c.level])  # sorted() is stable
+    # sorted() is stable: open findings first, the most severe first; accepted (dismissed) ones last
+    ranked = sorted(found, key=lambda c: (c.result.accepted, -SEVERITY_RANK[c.level]))
     return ranked[:limit], len(found) - limit
 
 
@@ -135,6 +137,10 @@ def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS) -
     _error_notes(report, rule_ref, notes)
     found, dropped = cap(_candidates(report, show_unknown, rule_ref, notes), limit)
     properties: dict[str, object] = {"posture": report.posture, "resources": report.resource_count}
+    baseline_file = report.baseline.file if report.baseline is not None else None
+    if report.baseline is not None:
+        properties["baseline"] = {"file": baseline_file, "new": report.baseline.new,
+                                  "unchanged": report.baseline.unchanged, "fixed": len(report.baseline.fixed)}
     if dropped:
         notes.add("results-capped", "warning",
                   f"{len(found) + dropped} results exceed GitHub's limit of {limit} per run; the {dropped} least "
@@ -154,7 +160,7 @@ def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS) -
         column_kind="unicodeCodePoints",
         invocations=[sarif.Invocation(execution_successful=not failed,
                                       tool_execution_notifications=notifications or None)],
-        results=[to_sarif(c, rule_index[c.result.rule.id]) for c in found],
+        results=[to_sarif(c, rule_index[c.result.rule.id], baseline_file) for c in found],
         properties=properties,
     )
     return sarif.SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run])
