@@ -64,8 +64,9 @@ def main() -> None:
 @click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX.")
 @click.option("--posture", type=click.Choice(["hot-cold", "hot-warm", "hot-hot"]),
               help="Disaster-recovery posture to check (default: drlint.yaml, else hot-cold).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github", "markdown"]),
+              help="Output format (default: github under GitHub Actions when writing to standard output, else "
+                   "text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE instead of standard output.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
@@ -75,13 +76,24 @@ def main() -> None:
               help="Use this drlint.yaml instead of searching upwards from the first path.")
 @click.option("--no-config", is_flag=True, help="Ignore any drlint.yaml.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--summary", is_flag=True,
+              help="Text output: add the region matrix (which parts of each workload exist in which region).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings not recorded in this baseline file, and how many of its entries are fixed.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record this run's findings in FILE (adopt drlint on an existing estate; exit 0 for findings).")
 def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-         posture: str | None, output_format: str, output: Path | None, fail_on: str | None, show_unknown: bool,
-         config_path: Path | None, no_config: bool, color: bool | None) -> None:
+         posture: str | None, output_format: str | None, output: Path | None, fail_on: str | None,
+         show_unknown: bool, config_path: Path | None, no_config: bool, color: bool | None, summary: bool,
+         baseline_path: Path | None, write_baseline_path: Path | None) -> None:
     """Check templates and Resource Graph exports under PATHS.
 
     PATHS are files or directories (walked, skipping .git, node_modules and hidden folders). Each file's
     format is recognised by its content.
+
+    \b
+    Findings suppressed with a reason (in the template or drlint.yaml `suppress:`) and findings recorded in
+    the --baseline are reported as accepted, not as failures.
 
     \b
     Exit codes:
@@ -92,6 +104,9 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
     from linter.config import Config, find_config, load_config
     from linter.scan import ScanOptions, run_scan
 
+    if baseline_path is not None and not baseline_path.is_file():
+        raise InputError(f"no baseline file {baseline_path}; write one with --write-baseline {baseline_path}")
+
     config, config_problems = Config(), []
     if not no_config:
         found = config_path or find_config(paths[0])
@@ -100,15 +115,45 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
     options = ScanOptions(list(paths), posture, _split(select), _split(ignore), list(rule_paths))
     report = run_scan(options, config, config_problems)
     effective_fail_on = fail_on or config.fail_on or "warning"
-    _emit(report, output_format, output, show_unknown, color)
+    if baseline_path is not None or write_baseline_path is not None:
+        _baseline(report, baseline_path, write_baseline_path)
+        if write_baseline_path is not None:
+            effective_fail_on = "never"  # recording today's findings is the point of the run
+    _emit(report, output_format or _default_format(output), output, show_unknown, color, summary)
     sys.exit(exit_code(report, effective_fail_on))
 
 
+def _default_format(output: Path | None) -> str:
+    """Annotations under GitHub Actions (they only work on standard output), else text."""
+    import os
+
+    return "github" if output is None and os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _baseline(report: RunReport, compare_with: Path | None, record_in: Path | None) -> None:
+    from linter.baseline import apply_baseline, read_baseline, write_baseline
+
+    entries, problems = read_baseline(compare_with, str(compare_with)) if compare_with is not None else ([], [])
+    if record_in is not None:
+        try:
+            count = write_baseline(record_in, report.results, report.posture)
+        except OSError as exc:
+            raise InputError(f"cannot write {record_in}: {exc.strerror}") from None
+        click.echo(f"drlint: recorded {count} finding(s) in {record_in}", err=True)
+    if compare_with is not None:
+        report.diagnostics.extend(problems)
+        report.baseline = apply_baseline(report.results, entries, str(compare_with))
+
+
 def _emit(report: RunReport, output_format: str, output: Path | None, show_unknown: bool,
-          color: bool | None) -> None:
+          color: bool | None, summary: bool = False) -> None:
+    from functools import partial
+
     from linter.report import writer
 
     write = writer(output_format)
+    if output_format == "text" and summary:
+        write = partial(write, regions=True)
     if output is None:
         colour = sys.stdout.isatty() if color is None else color
         write(report, sys.stdout, show_unknown, colour and output_format == "text")
@@ -122,6 +167,10 @@ def _emit(report: RunReport, output_format: str, output: Path | None, show_unkno
         from linter.report.text import summary_line
 
         click.echo(summary_line(report), err=True)
+        if report.baseline is not None:
+            from linter.baseline import summary_text
+
+            click.echo(summary_text(report.baseline), err=True)
 
 
 @main.group()

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from linter.results import Outcome, Result, RunReport
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github", "markdown")
 
 
 def reported_results(report: RunReport, show_unknown: bool, accepted: bool = False) -> list[Result]:
@@ -25,6 +25,10 @@ def writer(name: str) -> Callable[[RunReport, TextIO, bool, bool], None]:
         from linter.report.json import write
     elif name == "sarif":
         from linter.report.sarif import write
+    elif name == "github":
+        from linter.report.github import write
+    elif name == "markdown":
+        from linter.report.markdown import write
     else:
         raise ValueError(f"unknown format {name}")
     return write

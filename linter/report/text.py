@@ -25,7 +25,7 @@ def _label(result: Result) -> str:
     return result.severity
 
 
-def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
+def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool, regions: bool = False) -> None:
     for diagnostic in report.diagnostics:
         where = f"{diagnostic.position}: " if diagnostic.position else ""
         level = "error" if diagnostic.severity == "error" else "warning"
@@ -48,7 +48,16 @@ def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> N
             out.write(_paint(f"    related: {related.position}: {related.label}\n", "dim", colour))
     if current_file is not None:
         out.write("\n")
+    if regions and report.estate is not None:
+        from linter.regionmatrix import build, render_text
+
+        matrix = render_text(build(report.estate))
+        out.write((matrix or "Regions: the estate has no AI Foundry hub or Foundry account.") + "\n\n")
     out.write(summary_line(report) + "\n")
+    if report.baseline is not None:
+        from linter.baseline import summary_text
+
+        out.write(summary_text(report.baseline) + "\n")
 
 
 def summary_line(report: RunReport) -> str:
