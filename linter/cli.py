@@ -173,6 +173,56 @@ def _emit(report: RunReport, output_format: str, output: Path | None, show_unkno
             click.echo(summary_text(report.baseline), err=True)
 
 
+@main.command()
+@click.argument("directory", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing drlint.yaml.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the file instead of writing it.")
+def init(directory: Path, force: bool, to_stdout: bool) -> None:
+    """Write a commented starter drlint.yaml for the infrastructure code under DIRECTORY.
+
+    Finds ARM templates and parameter files, Bicep files and .bicepparam files, azd projects (azure.yaml) and
+    Resource Graph exports; writes one deployment per template deployment with its region when a file says it,
+    and prints what it assumed and what it could not tell. An existing drlint.yaml is kept unless --force.
+    """
+    from linter.config import CONFIG_NAMES
+    from linter.initconfig import render, report_lines, survey
+
+    existing = [directory / name for name in CONFIG_NAMES if (directory / name).exists()]
+    if existing and not force and not to_stdout:
+        raise InputError(f"{existing[0]} exists; use --force to overwrite it (or --stdout to see the proposal)")
+    found = survey(directory)
+    text = render(found)
+    if to_stdout:
+        click.echo(text, nl=False)
+        for line in report_lines(found, "standard output"):
+            click.echo(line, err=True)
+        return
+    target = directory / CONFIG_NAMES[0]
+    _write_checked_config(target, text)
+    for line in report_lines(found, str(target)):
+        click.echo(line)
+
+
+def _write_checked_config(target: Path, text: str) -> None:
+    """Write the config only once drlint loads it without a problem (through a temporary file, atomically)."""
+    import os
+    import tempfile
+
+    from linter.config import load_config
+
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".drlint-init-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        _, problems = load_config(Path(temporary), str(target))
+        if problems:  # a bug in init: never leave a file drlint itself rejects
+            os.unlink(temporary)
+            raise InputError("the starter file would not load: " + "; ".join(str(p) for p in problems))
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+
+
 @main.group()
 def rules() -> None:
     """List, explain and validate rules."""

@@ -22,12 +22,15 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def drlint_process(*args: object, cwd: Path | None = None, timeout: int = 120):
-    """Run `python -m linter.cli` on this checkout's code as a separate process."""
+def drlint_process(*args: object, cwd: Path | None = None, timeout: int = 120, env: dict | None = None):
+    """Run `python -m linter.cli` on this checkout's code as a separate process.
+
+    GITHUB_ACTIONS is not passed on (it changes the default output format) unless `env` sets it."""
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    inherited = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env = {**inherited, **(env or {}), "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "linter.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout, env=env)

@@ -75,10 +75,7 @@ def _counts(report: RunReport) -> list[str]:
 def _headline(report: RunReport) -> str:
     failures = sum(1 for r in report.results if r.outcome is Outcome.FAIL and not r.accepted)
     problems = any(d.severity == "error" for d in report.diagnostics)
-    if failures:
-        verdict = f"{failures} finding{'s' if failures != 1 else ''}"
-    else:
-        verdict = "no findings"
+    verdict = f"{failures} finding{'s' if failures != 1 else ''}" if failures else "no findings"
     if problems:
         verdict += ", some inputs could not be checked"
     return f"## drlint: {verdict}"
