@@ -34,7 +34,8 @@ from linter.results import Diagnostic, Outcome, Result
 
 FORMAT = "drlint-baseline"
 VERSION = 1
-MAX_ENTRIES = 200_000
+MAX_ENTRIES = 100_000
+MAX_BYTES = 48 * 1024 * 1024  # ~100,000 entries with their messages
 MAX_FIELD = 4_096
 MAX_PROBLEMS = 20  # located problems listed before the rest are counted
 _RECORDED = (Outcome.FAIL, Outcome.UNKNOWN)
@@ -121,7 +122,12 @@ def write_baseline(path: Path, results: list[Result], posture: str) -> int:
 def read_baseline(path: Path, display: str) -> tuple[list[Entry], list[Diagnostic]]:
     """The entries of a baseline file, and located problems (a broken entry is skipped, the rest used)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise JsonError(f"is {size} bytes; the limit is {MAX_BYTES}", Position(display))
         document = read_json(path, display)
+    except OSError as exc:
+        return [], [Diagnostic(f"baseline cannot be read: {exc.strerror}", Position(display), code=CODE)]
     except JsonError as exc:
         return [], [Diagnostic(f"baseline {exc}; every finding is reported as new", exc.position, code=CODE)]
     data = document.data
