@@ -16,13 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from linter.inputs import LoadContext
+from linter.inputs import InputFile, LoadContext
 from linter.inputs.arm import (
     FRONT_END,
     expressions,
 )
 from linter.inputs.jsondoc import parse_json
-from linter.inputs.registry import InputFile
 from linter.scan import collection_paused
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "avm"

@@ -18,9 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from linter.inputs import LoadContext
+from linter.inputs import InputFile, LoadContext
 from linter.inputs.bicep import FRONT_END
-from linter.inputs.registry import InputFile
 
 
 def inputs(files: list[Path], ctx: LoadContext) -> list[InputFile]:

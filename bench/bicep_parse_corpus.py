@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from linter.inputs.bicep.parser import parse
+from linter.inputs.bicep.syntax.parser import parse
 
 
 def main(argv: list[str]) -> int:

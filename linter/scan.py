@@ -17,9 +17,9 @@ from pathlib import Path
 
 from linter.config import Config, check_rule_overrides
 from linter.engine import plan_rules, run_rules
-from linter.inputs import LoadContext, Loaded
+from linter.inputs import InputFile, LoadContext, Loaded
 from linter.inputs.jsondoc import JsonError, read_json
-from linter.inputs.registry import FRONT_END_OF_KIND, JSON_SUFFIXES, TEXT_KINDS, InputFile, front_end
+from linter.inputs.registry import FRONT_END_OF_KIND, JSON_SUFFIXES, TEXT_KINDS, front_end
 from linter.inputs.sniff import classify_json
 from linter.model import Estate, Position
 from linter.results import Diagnostic, RunReport

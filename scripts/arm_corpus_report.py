@@ -19,10 +19,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from linter.inputs import LoadContext
+from linter.inputs import InputFile, LoadContext
 from linter.inputs.arm import FRONT_END
 from linter.inputs.jsondoc import read_json
-from linter.inputs.registry import InputFile
 from linter.model import Unknown
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "avm"

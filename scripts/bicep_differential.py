@@ -28,13 +28,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from linter.inputs import LoadContext, Loaded
+from linter.inputs import InputFile, LoadContext, Loaded
 from linter.inputs.arm import FRONT_END as ARM
 from linter.inputs.bicep import FRONT_END as BICEP
-from linter.inputs.bicep.parser import parse_path
-from linter.inputs.bicep.symbols import collect
+from linter.inputs.bicep.compile.symbols import collect
+from linter.inputs.bicep.syntax.parser import parse_path
 from linter.inputs.jsondoc import JsonDocument, read_json
-from linter.inputs.registry import InputFile
 from linter.model import Resource, Unknown
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "avm"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, drlint_process
+from tests.conftest import FIXTURES, drlint_process
 
 DEMO = FIXTURES / "demo"
 DR201_FAIL = FIXTURES / "rules" / "DR201" / "rg-fail"

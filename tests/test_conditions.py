@@ -8,8 +8,7 @@ import pytest
 
 from linter.conditions import Bounds, ConditionError, Tri, compile_condition
 from linter.model import Estate, Origin, Unknown
-
-from helpers import U, evaluate, make, verdict
+from tests.helpers import U, evaluate, make, verdict
 
 P, F, N = Tri.PASS, Tri.FAIL, Tri.UNKNOWN
 

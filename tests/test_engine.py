@@ -7,8 +7,7 @@ from linter.model import Estate, Unknown
 from linter.results import Outcome
 from linter.rules import compile_rule
 from linter.yamlsource import load_yaml
-
-from helpers import make
+from tests.helpers import make
 
 HUBS_IN_TWO_REGIONS = """\
 id: TT101

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 
-from conftest import FIXTURES, drlint_process
+from tests.conftest import FIXTURES, drlint_process
 
 
 def scan(*args):

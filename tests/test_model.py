@@ -4,8 +4,7 @@ import pytest
 
 from linter import regions
 from linter.model import MISSING, Estate, Origin, Unknown, is_unknown, parent_id_of
-
-from helpers import make
+from tests.helpers import make
 
 
 def test_unknown_is_never_equal_true_or_false():

@@ -6,8 +6,7 @@ import pytest
 
 from linter.rules import builtin_pack_dir, load_rules
 from linter.ruletest import find_cases, read_expectations, run_case
-
-from conftest import FIXTURES
+from tests.conftest import FIXTURES
 
 CASES = find_cases(FIXTURES / "rules")
 

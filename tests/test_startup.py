@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO
 
 HEAVY = {"azure", "sarif_om", "jsonschema", "jsonpath_ng", "attr", "jschema_to_python"}
 PROBE = """

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from linter.inputs.jsondoc import JsonDocument
 from linter.model import Origin, Resource
 from linter.results import Diagnostic
 
@@ -51,3 +52,21 @@ class LoadContext:
             return True
         except ValueError:
             return False
+
+
+@dataclass(slots=True)
+class InputFile:
+    path: Path
+    display: str
+    kind: str  # e.g. "resource-graph", "arm-template", "arm-parameters", "bicep", "bicepparam"
+    document: JsonDocument | None  # parsed JSON, for JSON formats
+
+
+class FrontEnd(Protocol):
+    name: str
+    category: str
+    suffixes: tuple[str, ...]
+
+    def classify(self, path: Path, document: JsonDocument | None) -> str | None: ...
+
+    def load(self, files: list[InputFile], ctx: LoadContext) -> Loaded: ...

@@ -8,12 +8,9 @@ A front end module exposes `FRONT_END` with `name`, `category`, `suffixes`, `cla
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from linter.inputs import LoadContext, Loaded
-from linter.inputs.jsondoc import JsonDocument
+from linter.inputs import FrontEnd
 
 FRONT_END_MODULES: dict[str, str] = {
     "arm": "linter.inputs.arm",
@@ -30,24 +27,6 @@ FRONT_END_OF_KIND: dict[str, str] = {
 }
 JSON_SUFFIXES = (".json", ".jsonc")
 TEXT_KINDS = {".bicep": "bicep", ".bicepparam": "bicepparam"}
-
-
-@dataclass(slots=True)
-class InputFile:
-    path: Path
-    display: str
-    kind: str  # e.g. "resource-graph", "arm-template", "arm-parameters", "bicep", "bicepparam"
-    document: JsonDocument | None  # parsed JSON, for JSON formats
-
-
-class FrontEnd(Protocol):
-    name: str
-    category: str
-    suffixes: tuple[str, ...]
-
-    def classify(self, path: Path, document: JsonDocument | None) -> str | None: ...
-
-    def load(self, files: list[InputFile], ctx: LoadContext) -> Loaded: ...
 
 
 _loaded: dict[str, Any] = {}

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from linter.inputs import LoadContext, Loaded
+from linter.inputs import InputFile, LoadContext, Loaded
 from linter.inputs.jsondoc import JsonAnchor, JsonDocument, PathKey
-from linter.inputs.registry import InputFile
 from linter.inputs.sniff import looks_like_resource_graph
 from linter.model import MISSING, Origin, Position, Resource, get_ci
 from linter.results import Diagnostic

@@ -1,8 +1,12 @@
-"""Bicep front end: a dependency-free lexer and parser giving a positioned AST of `.bicep` and `.bicepparam` files,
-and the evaluation: each file is transpiled into the ARM template the compiler would write (`transpile`,
-`translate`, `modules`, `imports`, `types`, with a `sourcemap` back to the Bicep lines) and evaluated by the ARM
-front end, so every rule reads Bicep resources exactly as it reads ARM ones. `plan` pairs templates with
-`.bicepparam` files, `params` evaluates those, `frontend` is the `load` the scan calls.
+"""Bicep front end, in three layers, each using only the ones above it:
+
+- `syntax/`: a dependency-free lexer and parser giving a positioned AST of `.bicep` and `.bicepparam` files
+  (`lexer`, `cursor`, `parser`, `expressions` and `types` for expressions and type expressions, `ast`);
+- `compile/`: each file into the ARM template the Bicep compiler would write (`transpile` with `symbols`,
+  `expressions`, `modules`, `imports`, `parameters`, and a `sourcemap` back to the Bicep lines), evaluated by
+  the ARM front end, so every rule reads Bicep resources exactly as it reads ARM ones;
+- loading: `workspace` (the files one load may read), `deployments` (which templates are deployed with which
+  `.bicepparam` files), `bicepparam` (their values), `loader` (the `load` the scan calls).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 def __getattr__(name: str) -> Any:
     # imported on first use: parsing alone (tests, tools) does not need the ARM machinery
     if name == "FRONT_END":
-        from linter.inputs.bicep.frontend import FRONT_END
+        from linter.inputs.bicep.loader import FRONT_END
 
         return FRONT_END
     raise AttributeError(name)

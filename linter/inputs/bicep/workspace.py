@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.inputs import LoadContext
-from linter.inputs.bicep import ast as A
-from linter.inputs.bicep.parser import MAX_SOURCE_CHARS, parse
-from linter.inputs.bicep.problems import SyntaxProblem
+from linter.inputs.bicep.syntax import ast as A
+from linter.inputs.bicep.syntax.parser import MAX_SOURCE_CHARS, parse
+from linter.inputs.bicep.syntax.problems import SyntaxProblem
 from linter.model import Position
 from linter.results import Diagnostic
 

@@ -1,0 +1,131 @@
+"""The Bicep front end's `load`: parse, pair templates with parameter files, transpile, evaluate with the ARM
+machinery, and turn the instances into resources (positions in the `.bicep` files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from linter.inputs import LoadContext, Loaded
+from linter.inputs.arm.deployments import SourceFile, parameter_inputs
+from linter.inputs.arm.emit import emit
+from linter.inputs.arm.loader import Sink
+from linter.inputs.arm.scope import DeploymentContext, deployment_context
+from linter.inputs.arm.template import ParameterInput, TemplateRun
+from linter.inputs.bicep.bicepparam import parameter_inputs as bicepparam_inputs
+from linter.inputs.bicep.compile.sourcemap import BicepDocument
+from linter.inputs.bicep.compile.transpile import transpile
+from linter.inputs.bicep.deployments import Plan, plan_deployments
+from linter.inputs.bicep.workspace import ParsedFile, Workspace
+from linter.inputs.jsondoc import JsonError, read_json
+from linter.model import Origin, Position, Resource
+from linter.results import Diagnostic
+
+
+class BicepFrontEnd:
+    name = "bicep"
+    category = "templates"
+    suffixes = (".bicep", ".bicepparam")
+
+    def classify(self, path: Path, document: Any) -> str | None:
+        suffix = path.suffix.lower()
+        return {".bicep": "bicep", ".bicepparam": "bicepparam"}.get(suffix)
+
+    def load(self, files: list[Any], ctx: LoadContext) -> Loaded:
+        ws = Workspace(ctx)
+        loaded = Loaded()
+        templates: list[ParsedFile] = []
+        parameter_files: list[ParsedFile] = []
+        for file in files:
+            parsed = ws.parse(file.path)
+            if isinstance(parsed, str):
+                ws.diagnostics.append(Diagnostic(parsed, Position(file.display)))
+                continue
+            (parameter_files if file.kind == "bicepparam" else templates).append(parsed)
+        for plan in plan_deployments(templates, parameter_files, ws):
+            origin, resources, diagnostics = evaluate(plan, ws)
+            loaded.origins.append(origin)
+            loaded.resources.extend(resources)
+            loaded.diagnostics.extend(diagnostics)
+        loaded.diagnostics[:0] = ws.diagnostics
+        loaded.files.extend(f.display for f in files)
+        return loaded
+
+
+def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Diagnostic]]:
+    """One deployment: never raises (a bug costs this deployment, located at its template)."""
+    sink = Sink(ws.ctx, {})
+    resources: list[Resource] = []
+    origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label)
+    try:
+        transpiled = transpile(ws, plan.template)
+        unobservable = _unobservable(transpiled.external, transpiled.problems, plan.template.display)
+        origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label, unobservable=unobservable)
+        template = transpiled.template
+        document = BicepDocument(plan.template.display, template, transpiled.map)
+        context = deployment_context(plan.label, plan.config, template)
+        inputs = _inputs(plan, ws, context, sink, template)
+        run = TemplateRun(sink=sink, template=template, document=document, base=(), file=plan.template.path,
+                          context=context, inputs=inputs)
+        sink.runs.append(run)
+        emit(run, origin, resources)
+        for resource in resources:
+            _bicep_location_text(resource)
+    except (RecursionError, MemoryError) as exc:
+        resources = []
+        sink.diagnostics.append(Diagnostic(
+            f"template too complex to evaluate ({type(exc).__name__}); its resources are not checked",
+            Position(plan.template.display), code="input-error"))
+    except Exception as exc:  # one template's evaluation bug must not lose the others
+        resources = []
+        sink.diagnostics.append(Diagnostic(
+            f"internal error evaluating this template ({type(exc).__name__}: {exc}); please report it",
+            Position(plan.template.display), code="internal-error"))
+    return origin, resources, sink.diagnostics
+
+
+def _unobservable(external: list[str], problems: bool, display: str) -> dict[str, str]:
+    """Resources this deployment may have that drlint cannot see (any type: they are not in the files)."""
+    if external:
+        shown = ", ".join(external[:3]) + (f" and {len(external) - 3} more" if len(external) > 3 else "")
+        return {"*": f"{shown} in {display} cannot be fetched offline, so its resources are unknown"}
+    if problems:
+        return {"*": f"{display} has syntax errors, so some of its declarations were not read"}
+    return {}
+
+
+def _inputs(plan: Plan, ws: Workspace, context: DeploymentContext, sink: Sink,
+            template: dict[str, Any]) -> dict[str, ParameterInput]:
+    declared = {k.lower() for k in template.get("parameters") or {}}
+    if plan.parameters is not None:
+        inputs, positions = bicepparam_inputs(ws, plan.parameters, context, sink)
+        for name, position in positions.items():
+            if name not in declared:
+                sink.diagnostics.append(Diagnostic(
+                    f"parameter '{name}' is not declared by {plan.template.display}", position, severity="warning"))
+        return inputs
+    if plan.json_parameters is not None:
+        display = ws.display(plan.json_parameters)
+        if not ws.ctx.inside_root(plan.json_parameters):
+            sink.diagnostics.append(Diagnostic(f"{display} is outside the scanned tree; not read", Position(display)))
+            return {}
+        try:
+            document = read_json(plan.json_parameters, display)
+        except JsonError as exc:
+            sink.diagnostics.append(Diagnostic(str(exc), exc.position))
+            return {}
+        return parameter_inputs(SourceFile(plan.json_parameters, display, document))
+    return {}
+
+
+def _bicep_location_text(resource: Resource) -> None:
+    """DR113 shows how a location is written: the Bicep text, not the transpiled expression."""
+    anchor = resource.anchor
+    document = getattr(anchor, "document", None)
+    source = document.source_text((*anchor.base, "location")) if isinstance(document, BicepDocument) else None
+    template = resource.extra.get("template")
+    if source and isinstance(template, dict) and isinstance(template.get("location"), dict):
+        template["location"]["text"] = source
+
+
+FRONT_END = BicepFrontEnd()

@@ -1,0 +1,217 @@
+"""The SARIF 2.1.0 report, shaped for GitHub code scanning (and read by Azure DevOps and SARIF viewers).
+
+One run per analysis. `automationDetails.id` is the report's category (`drlint/templates/`,
+`drlint/resource-graph/`), so a template scan and a Resource Graph audit of the same repository are two
+analyses side by side instead of one replacing the other. Every loaded rule is listed (not only those that
+fired), problems with inputs and rules are tool execution notifications, and GitHub's limits are enforced
+here, because GitHub rejects a whole upload for one result it does not accept.
+
+sarif-om is imported by this module only: text and JSON scans never load it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import sarif_om as sarif
+
+from linter import __version__
+from linter.report import reported_results
+from linter.report.sarif.fingerprints import Fingerprints
+from linter.report.sarif.locations import SRCROOT, physical
+from linter.report.sarif.results import Candidate, announce, candidate, resource_label, to_sarif
+from linter.report.sarif.rules import NOTIFICATION_TEXT, rule_descriptor
+from linter.report.sarif.serialize import Serializer
+from linter.results import SEVERITY_RANK, Outcome, RunReport
+from linter.rules import Rule
+from linter.scan import collection_paused
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+INFORMATION_URI = "https://github.com/drlint/drlint"
+MAX_RESULTS = 25_000  # GitHub: results per run
+MAX_GZIP_BYTES = 10 * 1024 * 1024  # GitHub: an upload, gzipped
+
+SERIALIZER = Serializer(keep_defaults={
+    (sarif.Result, "level"), (sarif.Notification, "level"), (sarif.ReportingConfiguration, "level"),
+})
+
+
+class _Notes:
+    """Tool execution notifications, with one `driver.notifications` descriptor per code used."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, sarif.Notification]] = []
+
+    def add(self, code: str, level: str, text: str, location: sarif.PhysicalLocation | None = None,
+            rule: sarif.ReportingDescriptorReference | None = None) -> None:
+        self.items.append((code, sarif.Notification(
+            message=sarif.Message(text=text),
+            level=level,
+            locations=[sarif.Location(physical_location=location)] if location is not None else None,
+            associated_rule=rule,
+        )))
+
+    def finish(self) -> tuple[list[sarif.Notification], list[sarif.ReportingDescriptor]]:
+        codes = sorted({code for code, _ in self.items})
+        index = {code: i for i, code in enumerate(codes)}
+        for code, note in self.items:
+            note.descriptor = sarif.ReportingDescriptorReference(id=code, index=index[code])
+        descriptors = [sarif.ReportingDescriptor(
+            id=code, short_description=sarif.MultiformatMessageString(text=NOTIFICATION_TEXT.get(code, code)))
+            for code in codes]
+        return [note for _, note in self.items], descriptors
+
+
+def _all_rules(report: RunReport) -> list[Rule]:
+    """The loaded rules, plus any rule a result names that the list lacks, sorted by id."""
+    by_id: dict[str, Rule] = {rule.id: rule for rule in report.rules}
+    for result in report.results:
+        by_id.setdefault(result.rule.id, result.rule)
+    return [by_id[key] for key in sorted(by_id)]
+
+
+def _without_root(text: str, root: Path | None) -> str:
+    """A message with the scan root's absolute path shortened: the log must not depend on where it ran."""
+    if root is None:
+        return text
+    for spelling in {str(root), root.as_posix()}:
+        text = text.replace(spelling, "%SRCROOT%")
+    return text
+
+
+def _diagnostic_notes(report: RunReport, notes: _Notes) -> None:
+    for diagnostic in report.diagnostics:
+        where = physical(diagnostic.position) if diagnostic.position is not None else None
+        notes.add(diagnostic.code, "error" if diagnostic.severity == "error" else "warning",
+                  _without_root(diagnostic.message, report.root), where)
+
+
+def _candidates(report: RunReport, show_unknown: bool, rule_ref: dict[str, sarif.ReportingDescriptorReference],
+                notes: _Notes) -> list[Candidate]:
+    # Accepted findings stay in the log, with `suppressions`, so code scanning shows them as dismissed.
+    findings = [r for r in reported_results(report, show_unknown, accepted=True) if r.outcome is not Outcome.ERROR]
+    fingerprints = Fingerprints(report.root or Path.cwd())
+    for result in findings:
+        announce(result, fingerprints)
+    kept = []
+    for result in findings:
+        found = candidate(result, fingerprints)
+        if found is None:
+            notes.add("result-without-location", "warning",
+                      f"{result.rule.id} finding on {resource_label(result)} has no source position inside the "
+                      f"scanned tree; left out of the SARIF log (GitHub rejects a result without one): "
+                      f"{result.message}", rule=rule_ref[result.rule.id])
+            continue
+        kept.append(found)
+    return kept
+
+
+def _error_notes(report: RunReport, rule_ref: dict[str, sarif.ReportingDescriptorReference],
+                 notes: _Notes) -> None:
+    for result in report.results:
+        if result.outcome is Outcome.ERROR:
+            where = physical(result.position) if result.position is not None else None
+            notes.add("evaluation-error", "error", _without_root(result.message, report.root), where,
+                      rule_ref[result.rule.id])
+
+
+def cap(found: list[Candidate], limit: int = MAX_RESULTS) -> tuple[list[Candidate], int]:
+    """At most `limit` results: the most severe first (error, warning, note), in report order within a level."""
+    if len(found) <= limit:
+        return found, 0
+    # sorted() is stable: open findings first, the most severe first; accepted (dismissed) ones last
+    ranked = sorted(found, key=lambda c: (c.result.accepted, -SEVERITY_RANK[c.level]))
+    return ranked[:limit], len(found) - limit
+
+
+def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS) -> sarif.SarifLog:
+    rules = _all_rules(report)
+    rule_index = {rule.id: i for i, rule in enumerate(rules)}
+    rule_ref = {rule.id: sarif.ReportingDescriptorReference(id=rule.id, index=i) for i, rule in enumerate(rules)}
+    notes = _Notes()
+    _diagnostic_notes(report, notes)
+    _error_notes(report, rule_ref, notes)
+    found, dropped = cap(_candidates(report, show_unknown, rule_ref, notes), limit)
+    properties: dict[str, object] = {"posture": report.posture, "resources": report.resource_count}
+    baseline_file = report.baseline.file if report.baseline is not None else None
+    if report.baseline is not None:
+        properties["baseline"] = {"file": baseline_file, "new": report.baseline.new,
+                                  "unchanged": report.baseline.unchanged, "fixed": len(report.baseline.fixed)}
+    if dropped:
+        notes.add("results-capped", "warning",
+                  f"{len(found) + dropped} results exceed GitHub's limit of {limit} per run; the {dropped} least "
+                  f"severe were left out. Narrow the scan (--select, --ignore, fewer paths) to see them.")
+        properties["resultsOmitted"] = dropped
+    notifications, descriptors = notes.finish()
+    failed = any(d.severity == "error" for d in report.diagnostics) or any(
+        r.outcome is Outcome.ERROR for r in report.results)
+    run = sarif.Run(
+        tool=sarif.Tool(driver=sarif.ToolComponent(
+            name="drlint", version=__version__, semantic_version=__version__, information_uri=INFORMATION_URI,
+            rules=[rule_descriptor(rule) for rule in rules], notifications=descriptors or None)),
+        automation_details=sarif.RunAutomationDetails(id=report.category),
+        original_uri_base_ids={SRCROOT: sarif.ArtifactLocation(description=sarif.Message(
+            text="The folder drlint scanned (the repository root when run there); result URIs are relative "
+                 "to it."))},
+        column_kind="unicodeCodePoints",
+        invocations=[sarif.Invocation(execution_successful=not failed,
+                                      tool_execution_notifications=notifications or None)],
+        results=[to_sarif(c, rule_index[c.result.rule.id], baseline_file) for c in found],
+        properties=properties,
+    )
+    return sarif.SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run])
+
+
+def gzipped_size(text: str) -> int:
+    # mtime=0: the size must not depend on the clock (it is written into the log when too large).
+    return len(gzip.compress(text.encode("ascii"), compresslevel=6, mtime=0))
+
+
+def render(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS,
+           max_gzip_bytes: int = MAX_GZIP_BYTES) -> tuple[str, list[str]]:
+    """The SARIF text, and warnings for standard error (results left out, a log GitHub would refuse)."""
+    # Hundreds of thousands of small acyclic objects: the cyclic collector's passes would only add time.
+    with collection_paused():
+        log = build_log(report, show_unknown, limit)
+        text = SERIALIZER.dumps(log)
+    run = log.runs[0]
+    warnings = [n.message.text for n in run.invocations[0].tool_execution_notifications or []
+                if n.descriptor.id == "results-capped"]
+    # gzip never doubles a text, so a short log needs no compressing to know it fits.
+    size = len(text) if len(text) <= max_gzip_bytes // 2 else gzipped_size(text)
+    if size <= max_gzip_bytes:
+        return text, warnings
+    warning = (f"the SARIF log is {size} bytes gzipped, over GitHub's upload limit of {max_gzip_bytes}; "
+               f"split the scan (by folder, or --select) so each upload stays under it")
+    run.properties["gzippedBytes"] = size
+    note = sarif.Notification(message=sarif.Message(text=warning), level="warning",
+                              descriptor=sarif.ReportingDescriptorReference(id="log-too-large"))
+    _append_notification(run, run.invocations[0], note)
+    with collection_paused():
+        text = SERIALIZER.dumps(log)
+    return text, [*warnings, warning]
+
+
+def _append_notification(run: sarif.Run, invocation: sarif.Invocation, note: sarif.Notification) -> None:
+    descriptors = run.tool.driver.notifications or []
+    ids = [d.id for d in descriptors]
+    if note.descriptor.id not in ids:
+        descriptors.append(sarif.ReportingDescriptor(
+            id=note.descriptor.id,
+            short_description=sarif.MultiformatMessageString(text=NOTIFICATION_TEXT[note.descriptor.id])))
+        ids.append(note.descriptor.id)
+    note.descriptor.index = ids.index(note.descriptor.id)
+    run.tool.driver.notifications = descriptors
+    invocation.tool_execution_notifications = [*(invocation.tool_execution_notifications or []), note]
+
+
+def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
+    text, warnings = render(report, show_unknown, MAX_RESULTS, MAX_GZIP_BYTES)
+    out.write(text)
+    out.write("\n")
+    for warning in warnings:
+        print(f"drlint: warning: {warning}", file=sys.stderr)

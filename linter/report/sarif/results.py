@@ -1,0 +1,153 @@
+"""drlint findings as SARIF results: level, message with links to related locations, locations, fingerprint.
+
+Only failures become results (GitHub shows every result as an alert, whatever its `kind`), plus UNKNOWN
+outcomes as `note` results when the user asked for them. A finding without a usable source position is not
+converted (the caller reports it as a notification): GitHub rejects the whole upload for one such result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import attr
+import sarif_om as sarif
+
+from linter.report.sarif.fingerprints import Fingerprints
+from linter.report.sarif.locations import escape_link_text, logical, physical, plain_message
+from linter.results import Outcome, Result
+
+MAX_LOCATIONS = 1_000  # GitHub: locations per result; counted with the primary one, to be safe
+MAX_RELATED = MAX_LOCATIONS - 1
+MESSAGE_LINKS = 5  # related locations named in the message; the rest are still listed as related locations
+TEMPLATE_ORIGINS = ("arm", "bicep")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A finding that can be a SARIF result, with what must be decided before the 25,000 cap is applied."""
+
+    result: Result
+    level: str
+    location: sarif.PhysicalLocation
+    fingerprint: str
+
+
+def level_of(result: Result) -> str:
+    return "note" if result.outcome is Outcome.UNKNOWN else result.severity
+
+
+def resource_label(result: Result) -> str:
+    if result.resource is None:
+        return "the estate"
+    return f"{result.resource.type.rsplit('/', 1)[-1]} '{result.resource.display_name}'"
+
+
+def candidate(result: Result, fingerprints: Fingerprints) -> Candidate | None:
+    """The finding with its primary location and fingerprint; None when it has no usable position."""
+    if result.position is None:
+        return None
+    location = physical(result.position)
+    if location is None:
+        return None
+    return Candidate(result, level_of(result), location, fingerprint(result, fingerprints))
+
+
+def announce(result: Result, fingerprints: Fingerprints) -> None:
+    """Tell the fingerprinter which template lines will be asked for, so each file is hashed once."""
+    if _is_template(result) and result.position is not None:
+        fingerprints.want(result.position.file, result.position.line)
+
+
+def _is_template(result: Result) -> bool:
+    return result.resource is not None and result.resource.origin.kind in TEMPLATE_ORIGINS
+
+
+def fingerprint(result: Result, fingerprints: Fingerprints) -> str:
+    """Template findings: GitHub's own line hash (falls back to the resource hash when the file is gone).
+    Resource findings: a hash of (rule, resource id), so re-exports that move rows keep the alert."""
+    position = result.position
+    if _is_template(result) and position is not None:
+        found = fingerprints.template(position.file, position.line)
+        if found is not None:
+            return found
+    resource = result.resource
+    if resource is not None and isinstance(resource.id, str):
+        key = resource.id
+    elif resource is not None:  # a template resource whose id depends on deployment-time values
+        key = f"{resource.type}/{resource.display_name}"
+    else:
+        key = "<estate>"
+    return fingerprints.resource(result.rule.id, key)
+
+
+@attr.s
+class Suppression(sarif.Suppression):
+    """sarif-om 1.0.4 names the review status `state`; SARIF 2.1.0 (and GitHub) read `status`."""
+
+    status = attr.ib(default=None, metadata={"schema_property_name": "status"})
+
+
+def suppressions(result: Result, baseline_file: str | None) -> list[sarif.Suppression] | None:
+    """Accepted risks: code scanning shows a result with suppressions as dismissed, with the justification."""
+    found: list[sarif.Suppression] = []
+    for item in result.suppressions:
+        where = physical(item.position)
+        found.append(Suppression(
+            kind=item.kind, status="accepted", justification=item.reason,
+            location=sarif.Location(physical_location=where) if where is not None else None))
+    if result.baseline_state == "unchanged" and not found:
+        found.append(Suppression(kind="external", status="accepted",
+                                 justification=f"recorded in the baseline {baseline_file or ''}".strip()))
+    return found or None
+
+
+def to_sarif(found: Candidate, rule_index: int, baseline_file: str | None = None) -> sarif.Result:
+    result = found.result
+    related = _related(result)
+    primary = sarif.Location(physical_location=found.location,
+                             logical_locations=[logical(result.resource)] if result.resource is not None else None)
+    return sarif.Result(
+        rule_id=result.rule.id,
+        rule_index=rule_index,
+        level=found.level,
+        message=sarif.Message(text=message_text(result, related)),
+        locations=[primary],
+        related_locations=related or None,
+        partial_fingerprints={"primaryLocationLineHash": found.fingerprint},
+        properties={"outcome": result.outcome.value} if result.outcome is not Outcome.FAIL else None,
+        suppressions=suppressions(result, baseline_file),
+        baseline_state=result.baseline_state,
+    )
+
+
+def _related(result: Result) -> list[sarif.Location]:
+    locations: list[sarif.Location] = []
+    for item in result.related:
+        if len(locations) == MAX_RELATED:
+            break
+        where = physical(item.position)
+        if where is None:  # outside the scan root: nothing GitHub could show
+            continue
+        locations.append(sarif.Location(
+            id=len(locations) + 1,
+            physical_location=where,
+            message=sarif.Message(text=item.label),
+            logical_locations=[logical(item.resource)] if item.resource is not None else None,
+        ))
+    return locations
+
+
+def message_text(result: Result, related: list[sarif.Location]) -> str:
+    """The finding's own sentence (meaningful alone), then embedded links to its related locations."""
+    text = plain_message(result.message.strip() or f"{result.rule.id}: {result.rule.title}")
+    if result.outcome is Outcome.UNKNOWN:
+        reason = (result.reason or "").strip()
+        if reason and reason not in result.message:
+            text += f" (cannot tell: {plain_message(reason)})"
+    if not related:
+        return text
+    links = [f"[{escape_link_text(loc.message.text)}]({loc.id})" for loc in related[:MESSAGE_LINKS]]
+    more = len(related) - len(links)
+    listed = ", ".join(links) + (f" and {more} more" if more else "")
+    separator = "" if text.endswith((".", "!", "?")) else "."
+    return f"{text}{separator} See {listed}."
