@@ -219,7 +219,7 @@ def _target_line(lines: list[str], index: int) -> int:
 
 def _multiline_string_lines(text: str) -> set[int]:
     """Lines inside `'''` strings, where `//` is text, not a comment (found with the Bicep lexer)."""
-    from linter.inputs.bicep.lexer import MSTR, tokenize
+    from linter.inputs.bicep.syntax.lexer import MSTR, tokenize
 
     tokens, _, _ = tokenize(text)
     inside: set[int] = set()

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, shared_path
-from sarif_rules import github_problems, schema_problems
+from tests.conftest import FIXTURES, REPO, shared_path
+from tests.report.sarif_checks import github_problems, schema_problems
 
 ACTION = REPO / "action.yml"
 EXAMPLE = REPO / "docs" / "examples" / "github-workflow.yml"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, drlint_process, shared_path
-from sarif_rules import github_problems, schema_problems
+from tests.conftest import FIXTURES, drlint_process, shared_path
+from tests.report.sarif_checks import github_problems, schema_problems
 
 DEMO = FIXTURES / "demo"
 HUB = FIXTURES / "arm" / "hub"

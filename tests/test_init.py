@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import FIXTURES, drlint_process
+from tests.conftest import FIXTURES, drlint_process
 
 PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from linter.model import Estate, Unknown
 from linter.regionmatrix import build
-
-from conftest import FIXTURES, drlint_process
-from helpers import SUB, make
+from tests.conftest import FIXTURES, drlint_process
+from tests.helpers import SUB, make
 
 DEMO = FIXTURES / "demo"
 HUB = "Microsoft.MachineLearningServices/workspaces"

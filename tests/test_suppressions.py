@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from linter.suppressions import bicep_suppressions
-
-from conftest import FIXTURES, drlint_process, shared_path
-from sarif_rules import github_problems, schema_problems
+from tests.conftest import FIXTURES, drlint_process, shared_path
+from tests.report.sarif_checks import github_problems, schema_problems
 
 ADOPTION = FIXTURES / "adoption"
 DEMO = FIXTURES / "demo"

@@ -8,8 +8,7 @@ import re
 import shutil
 
 from linter.report.markdown import MAX_ROWS, cell
-
-from conftest import FIXTURES, drlint_process
+from tests.conftest import FIXTURES, drlint_process
 
 DEMO = FIXTURES / "demo"
 

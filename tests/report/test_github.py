@@ -8,8 +8,7 @@ import re
 import shutil
 
 from linter.report.github import command, escape_data, escape_property
-
-from conftest import FIXTURES, drlint_process
+from tests.conftest import FIXTURES, drlint_process
 
 DEMO = FIXTURES / "demo"
 COMMAND = re.compile(r"^::(error|warning|notice)(?: ([^:]*))?::(.*)$")
