@@ -167,7 +167,9 @@ def arm_suppressions(resource: Resource) -> list[Suppression]:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("rule"), str):
             found.append(Suppression("", "", "inSource", position))  # reported as malformed
             continue
-        found.append(Suppression(entry["rule"].strip(), clean_reason(entry.get("reason")), "inSource", position))
+        rule = entry["rule"].strip()
+        found.append(Suppression(rule if _RULE_ID.match(rule) else "", clean_reason(entry.get("reason")), "inSource",
+                                 position))
     return found
 
 
@@ -322,7 +324,7 @@ def _problems(record: _Use, today: dt.date, known_rules: set[str], run_rules: se
         return [problem(f"suppression of {s.rule} expired on {s.expires.isoformat()}; the finding is reported "
                         f"again. Fix it, or renew the suppression with a new date and reason")]
     if not record.used and s.rule.upper() in run_rules:
-        target = f" for {s.resource}" if s.resource else ""
+        target = f" for {clean_reason(s.resource)}" if s.resource else ""
         return [problem(f"suppression of {s.rule}{target} matches no finding; remove it from {s.where}")]
     return []
 
