@@ -156,3 +156,17 @@ def test_suppressed_results_in_sarif_are_valid_and_dismissed(tmp_path):
     assert dismissed["location"]["physicalLocation"]["region"]["startLine"] == 47
     notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert {n["descriptor"]["id"] for n in notes} == {"suppression-error"}
+
+
+def test_hostile_comments_are_bounded_and_cleaned():
+    from linter.suppressions import MAX_REASON, MAX_SUPPRESSIONS
+
+    line = "// drlint-disable-next-line DR201: " + "\x1b[2J\x07" + "r" * 100_000
+    found = bicep_suppressions(line + "\nresource x 'a/b@1' = {}\n", "x.bicep")
+    (suppression,) = found[2]
+    assert len(suppression.reason) <= MAX_REASON and "\x1b" not in suppression.reason
+    many = "\n".join(["// drlint-disable-next-line DR201: r"] * (MAX_SUPPRESSIONS * 3)) + "\nvar x = 1\n"
+    counted = sum(len(v) for v in bicep_suppressions(many, "x.bicep").values())
+    assert counted == MAX_SUPPRESSIONS
+    malformed = bicep_suppressions("// drlint-disable-next-line DR201 $(rm -rf): r\nvar x = 1\n", "x.bicep")
+    assert [s.rule for s in malformed[2]] == [""]  # reported as naming no rule, never half-parsed
