@@ -16,13 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from linter.gcpause import collection_paused
 from linter.inputs import InputFile, LoadContext
 from linter.inputs.arm import (
     FRONT_END,
     expressions,
 )
 from linter.inputs.jsondoc import parse_json
-from linter.scan import collection_paused
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "avm"
 
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _timed(function: object) -> float:
-    # As in a scan (linter.scan.collection_paused), and the same for every measured step.
+    # As in a scan (linter.gcpause.collection_paused), and the same for every measured step.
     with collection_paused():
         started = time.perf_counter()
         function()  # type: ignore[operator]

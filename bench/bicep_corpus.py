@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
         return 2
     files = sorted(p for p in root.rglob("*") if p.suffix in (".bicep", ".bicepparam") and p.is_file())
     ctx = LoadContext(root=root)
-    gc.disable()  # as a scan does (see scan.collection_paused)
+    gc.disable()  # as a scan does (see linter.gcpause.collection_paused)
     timings: list[tuple[float, str, int]] = []
     crashes: list[str] = []
     resources = 0

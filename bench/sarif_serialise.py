@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from linter.gcpause import collection_paused
 from linter.model import FixedAnchor, Origin, Position, Resource
 from linter.report.sarif import MAX_RESULTS, SERIALIZER, build_log, render
 from linter.results import Outcome, RelatedLocation, Result, RunReport
 from linter.rules import builtin_pack_dir, load_rules
-from linter.scan import collection_paused
 
 SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-bench/providers"
 

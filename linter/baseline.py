@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from linter import __version__
+from linter.diagnostics import Diagnostic
 from linter.inputs.jsondoc import JsonError, read_json
 from linter.model import Position
-from linter.results import Diagnostic, Outcome, Result
+from linter.results import Outcome, Result
 
 FORMAT = "drlint-baseline"
 VERSION = 1

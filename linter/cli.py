@@ -9,7 +9,9 @@ from typing import TextIO
 import click
 
 from linter import __version__
-from linter.results import SEVERITY_RANK, Outcome, RunReport
+from linter.report import DEFAULT_FORMAT, FORMAT_NAMES, OUTPUT_FORMATS, output_format
+from linter.results import Outcome, RunReport
+from linter.vocabulary import DEFAULT_FAIL_ON, DEFAULT_POSTURE, FAIL_ON_LEVELS, NEVER, POSTURES, reaches
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERRORS = 0, 1, 2
 
@@ -31,9 +33,7 @@ def exit_code(report: RunReport, fail_on: str) -> int:
         r.outcome is Outcome.ERROR for r in report.results
     ):
         return EXIT_ERRORS
-    threshold = SEVERITY_RANK[fail_on]
-    if any(r.outcome is Outcome.FAIL and not r.accepted and SEVERITY_RANK[r.severity] >= threshold
-           for r in report.results):
+    if any(r.outcome is Outcome.FAIL and not r.accepted and reaches(r.severity, fail_on) for r in report.results):
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -62,15 +62,15 @@ def main() -> None:
 @click.option("--select", multiple=True, metavar="PREFIX",
               help="Only rules whose id starts with PREFIX (repeatable or comma-separated), e.g. DR2.")
 @click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX.")
-@click.option("--posture", type=click.Choice(["hot-cold", "hot-warm", "hot-hot"]),
-              help="Disaster-recovery posture to check (default: drlint.yaml, else hot-cold).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github", "markdown"]),
+@click.option("--posture", type=click.Choice(POSTURES),
+              help=f"Disaster-recovery posture to check (default: drlint.yaml, else {DEFAULT_POSTURE}).")
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES),
               help="Output format (default: github under GitHub Actions when writing to standard output, else "
-                   "text).")
+                   f"{DEFAULT_FORMAT}): " + "; ".join(f"{f.name}: {f.help}" for f in OUTPUT_FORMATS) + ".")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE instead of standard output.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]),
-              help="Lowest severity that makes the exit code 1 (default: drlint.yaml, else warning).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS),
+              help=f"Lowest severity that makes the exit code 1 (default: drlint.yaml, else {DEFAULT_FAIL_ON}).")
 @click.option("--show-unknown", is_flag=True, help="Also report checks whose outcome is UNKNOWN, with the reason.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Use this drlint.yaml instead of searching upwards from the first path.")
@@ -112,13 +112,14 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
         found = config_path or find_config(paths[0])
         if found is not None:
             config, config_problems = load_config(found, str(found))
-    options = ScanOptions(list(paths), posture, _split(select), _split(ignore), list(rule_paths))
+    options = ScanOptions(list(paths), posture=posture, select=_split(select), ignore=_split(ignore),
+                          rule_paths=list(rule_paths))
     report = run_scan(options, config, config_problems)
-    effective_fail_on = fail_on or config.fail_on or "warning"
+    effective_fail_on = fail_on or config.fail_on or DEFAULT_FAIL_ON
     if baseline_path is not None or write_baseline_path is not None:
         _baseline(report, baseline_path, write_baseline_path)
         if write_baseline_path is not None:
-            effective_fail_on = "never"  # recording today's findings is the point of the run
+            effective_fail_on = NEVER  # recording today's findings is the point of the run
     _emit(report, output_format or _default_format(output), output, show_unknown, color, summary)
     sys.exit(exit_code(report, effective_fail_on))
 
@@ -127,7 +128,10 @@ def _default_format(output: Path | None) -> str:
     """Annotations under GitHub Actions (they only work on standard output), else text."""
     import os
 
-    return "github" if output is None and os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    from linter.report import GITHUB_ACTIONS_FORMAT
+
+    under_actions = output is None and os.environ.get("GITHUB_ACTIONS") == "true"
+    return GITHUB_ACTIONS_FORMAT if under_actions else DEFAULT_FORMAT
 
 
 def _baseline(report: RunReport, compare_with: Path | None, record_in: Path | None) -> None:
@@ -145,25 +149,23 @@ def _baseline(report: RunReport, compare_with: Path | None, record_in: Path | No
         report.baseline = apply_baseline(report.results, entries, str(compare_with))
 
 
-def _emit(report: RunReport, output_format: str, output: Path | None, show_unknown: bool,
+def _emit(report: RunReport, format_name: str, output: Path | None, show_unknown: bool,
           color: bool | None, summary: bool = False) -> None:
-    from functools import partial
-
     from linter.report import writer
+    from linter.report.writing import WriteOptions
 
-    write = writer(output_format)
-    if output_format == "text" and summary:
-        write = partial(write, regions=True)
+    chosen = output_format(format_name)
+    write = writer(format_name)
     if output is None:
         colour = sys.stdout.isatty() if color is None else color
-        write(report, sys.stdout, show_unknown, colour and output_format == "text")
+        write(report, sys.stdout, WriteOptions(show_unknown, colour and chosen.colour, summary))
         return
     try:
         with output.open("w", encoding="utf-8", newline="\n") as handle:
-            write(report, handle, show_unknown, bool(color) and output_format == "text")
+            write(report, handle, WriteOptions(show_unknown, bool(color) and chosen.colour, summary))
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc.strerror}") from None
-    if output_format != "text":
+    if not chosen.for_people:
         from linter.report.text import summary_line
 
         click.echo(summary_line(report), err=True)
@@ -240,8 +242,7 @@ def _all_rules(rule_paths: tuple[Path, ...]) -> tuple[list, list]:
 @rules.command("list")
 @click.option("--rules", "rule_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Extra rule file or directory to include.")
-@click.option("--posture", type=click.Choice(["hot-cold", "hot-warm", "hot-hot"]),
-              help="Only the rules of this posture.")
+@click.option("--posture", type=click.Choice(POSTURES), help="Only the rules of this posture.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_list(rule_paths: tuple[Path, ...], posture: str | None, output_format: str) -> None:
     """List rules: id, severity, postures, title."""

@@ -27,17 +27,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.engine import RuleOverride
-from linter.results import SEVERITIES, Diagnostic
-from linter.rules import POSTURES
+from linter.diagnostics import Diagnostic
 from linter.suppressions import Suppression, parse_config_suppressions
+from linter.vocabulary import FAIL_ON_LEVELS, POSTURES, SEVERITY_OVERRIDES
 from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
 
 CONFIG_NAMES = ("drlint.yaml", ".drlint.yaml")
-FAIL_ON = ("error", "warning", "note", "never")
 _TOP_KEYS = ("posture", "failOn", "rulePaths", "exclude", "rules", "deployments", "suppress")
 _RULE_KEYS = ("severity", "parameters")
 _DEPLOYMENT_KEYS = ("name", "template", "parameters", "location", "subscription", "resourceGroup")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOverride:
+    """What drlint.yaml says about one rule: a severity (or `off`) and parameter values."""
+
+    severity: str | None = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -94,10 +100,10 @@ def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
         else:
             problem(f"`posture` is one of {', '.join(POSTURES)}", ("posture",))
     if "failOn" in data:
-        if data["failOn"] in FAIL_ON:
+        if data["failOn"] in FAIL_ON_LEVELS:
             config.fail_on = data["failOn"]
         else:
-            problem(f"`failOn` is one of {', '.join(FAIL_ON)}", ("failOn",))
+            problem(f"`failOn` is one of {', '.join(FAIL_ON_LEVELS)}", ("failOn",))
     config.rule_paths = [path.parent / p for p in _strings(data, "rulePaths", problem)]
     config.exclude = _strings(data, "exclude", problem)
     config.rules = _rule_overrides(data.get("rules"), document, problem)
@@ -137,8 +143,8 @@ def _rule_overrides(raw: Any, document: YamlDocument, problem: Any) -> dict[str,
                     (*where, unknown[0]))
             continue
         severity = settings.get("severity")
-        if severity is not None and severity not in (*SEVERITIES, "off"):
-            problem(f"severity of {rule_id} is one of {', '.join((*SEVERITIES, 'off'))}", (*where, "severity"))
+        if severity is not None and severity not in SEVERITY_OVERRIDES:
+            problem(f"severity of {rule_id} is one of {', '.join(SEVERITY_OVERRIDES)}", (*where, "severity"))
             continue
         parameters = settings.get("parameters", {})
         if not isinstance(parameters, Mapping):

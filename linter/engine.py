@@ -12,19 +12,14 @@ from typing import Any
 
 from linter import messages
 from linter.conditions import Evidence, Scope, Tri, Verdict
+from linter.config import RuleOverride
+from linter.diagnostics import Diagnostic
 from linter.model import Estate, Position, Resource
-from linter.results import Diagnostic, Outcome, RelatedLocation, Result
+from linter.results import Outcome, RelatedLocation, Result
 from linter.rules import Rule
+from linter.vocabulary import OFF
 
 MAX_RELATED = 50
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class RuleOverride:
-    """What drlint.yaml says about one rule: a severity (or `off`) and parameter values."""
-
-    severity: str | None = None
-    parameters: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def plan_rules(
@@ -51,7 +46,7 @@ def plan_rules(
             continue
         override = overrides.get(rule_id)
         if override is not None:
-            if override.severity == "off":
+            if override.severity == OFF:
                 continue
             rule = dataclasses.replace(
                 rule,

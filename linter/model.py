@@ -7,6 +7,7 @@ evaluate to UNKNOWN, so an unknowable value can neither pass nor fail a rule.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -96,7 +97,7 @@ class Origin:
     the key `*` stands for every type.
     """
 
-    kind: str  # "resource-graph", "arm", "bicep", "live"
+    kind: str  # the name of the front end that read it (`FrontEnd.name`: "resource-graph", "arm", "bicep")
     file: str
     deployment: str | None = None
     unobservable: Mapping[str, str] = field(default_factory=dict)
@@ -137,6 +138,29 @@ def get_ci(mapping: Mapping[str, Any], key: str) -> Any:
     return MISSING
 
 
+class ValueSource(enum.Enum):
+    """Where a value came from in the template that declares it: what tells a hard-coded value from one each
+    deployment chooses (a rule asks for `template.<field>.source`, or `.literal`)."""
+
+    LITERAL = "literal"  # written into the template: a value, or an expression of literals and variables
+    PARAMETER = "parameter"  # a parameter of the deployment (a parameter file or drlint.yaml gives it)
+    CALLER = "caller"  # a parameter of a nested deployment (a module), computed by the template calling it
+    DEPLOYMENT = "deployment"  # the deployment's context (`resourceGroup().location`, a reference), or not written
+
+
+# The fields whose provenance template front ends record.
+TRACKED_FIELDS = ("location",)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    source: ValueSource
+    text: str | None = None  # the value as written, when it is one string (for Bicep, the Bicep text)
+
+    def as_field(self) -> dict[str, Any]:
+        return {"source": self.source.value, "literal": self.source is ValueSource.LITERAL, "text": self.text}
+
+
 class Resource:
     """One Azure resource, from any input.
 
@@ -159,6 +183,7 @@ class Resource:
         "origin",
         "parent_id",
         "properties",
+        "provenance",
         "sku",
         "tags",
         "type",
@@ -184,6 +209,7 @@ class Resource:
         parent_id: str | Unknown | None = None,
         extra: Mapping[str, Any] | None = None,
         conditional: Unknown | None = None,
+        provenance: Mapping[str, Provenance] | None = None,
     ) -> None:
         self.id = id
         self.type = type
@@ -200,8 +226,10 @@ class Resource:
         self.parent_id = parent_id if parent_id is not None else parent_id_of(id)
         self.origin = origin
         self.anchor = anchor
-        # Input-specific fields rules may read (resourceGroup, subscriptionId, template source info...).
+        # Input-specific fields rules may read (resourceGroup, subscriptionId...).
         self.extra = dict(extra or {})
+        # Templates only: where each field's value came from, read by rules as `template.<field>.source`.
+        self.provenance = dict(provenance or {})
         # Set when a template deploys the resource under a condition that could not be evaluated.
         self.conditional = conditional
         self._fields: dict[str, Any] | None = None
@@ -221,6 +249,8 @@ class Resource:
                 "kind": self.kind, "sku": self.sku, "properties": self.properties, "tags": self.tags,
                 "zones": self.zones, "identity": self.identity, **self.extra,
             }
+            if self.provenance:
+                self._fields["template"] = {k: p.as_field() for k, p in self.provenance.items()}
         return self._fields
 
     def get(self, key: str) -> Any:
@@ -234,8 +264,6 @@ class Resource:
 
     def locate(self, path: PathKey) -> Position:
         return self.anchor.locate(path) or self.position
-
-
 
 
 def parent_id_of(resource_id: object) -> str | None:

@@ -22,10 +22,6 @@ def _table() -> dict[str, tuple[str | None, str]]:
     return table
 
 
-def is_known(region: str) -> bool:
-    return normalise(region) in _table()
-
-
 def paired(region: str) -> str | None:
     """The region's paired region, or None when it has none (or the region is not in the table)."""
     entry = _table().get(normalise(region))

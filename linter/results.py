@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linter.diagnostics import Diagnostic
 from linter.model import Position, Resource
 
 if TYPE_CHECKING:
@@ -22,10 +23,6 @@ class Outcome(enum.Enum):
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "not_applicable"
     ERROR = "error"
-
-
-SEVERITIES = ("error", "warning", "note")
-SEVERITY_RANK = {"error": 3, "warning": 2, "note": 1, "never": 99}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,20 +58,6 @@ class Result:
     def accepted(self) -> bool:
         """Suppressed with a reason, or already recorded in the baseline: shown as such, not a failure."""
         return bool(self.suppressions) or self.baseline_state == "unchanged"
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """A problem with an input or a rule (not a finding): bad file, bad rule, unreadable path."""
-
-    message: str
-    position: Position | None
-    severity: str = "error"  # error: the run is incomplete (exit 2); warning: noteworthy only
-    code: str = "input-error"  # input-error | rule-error | config-error | internal-error
-
-    def __str__(self) -> str:
-        where = f"{self.position}: " if self.position else ""
-        return f"{where}{self.severity}: {self.message}"
 
 
 @dataclass(slots=True)

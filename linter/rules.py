@@ -17,13 +17,12 @@ from typing import Any
 
 from linter import PACKAGE_DIR
 from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
+from linter.diagnostics import Diagnostic
 from linter.messages import unknown_placeholders
 from linter.model import Position
-from linter.results import SEVERITIES, Diagnostic
+from linter.vocabulary import POSTURES, SEVERITIES
 from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
 
-POSTURES = ("hot-cold", "hot-warm", "hot-hot")
-DEFAULT_POSTURE = "hot-cold"
 SCOPES = ("resource", "estate")
 
 

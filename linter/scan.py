@@ -1,14 +1,13 @@
-"""One scan, end to end: find files, load them into an estate, load rules, run them, collect a report.
+"""One scan, in two steps: `collect` (paths into a `Loaded`: resources, origins, diagnostics, files) and
+`evaluate` (a `Loaded` into a report: load the rules, plan them for the posture, run them over the estate).
 
-The CLI only parses options and prints; everything a scan does lives here, so other entry points (the
-pre-commit hook, `rules test`, a future live audit) reuse the same pipeline.
+The CLI only parses options and prints. Other entry points reuse the steps: a live audit collects from Azure
+instead of files and evaluates the same way; rule fixtures (`rules test`) scan a folder each.
 """
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
-import gc
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -16,26 +15,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.config import Config, check_rule_overrides
+from linter.diagnostics import Diagnostic
 from linter.engine import plan_rules, run_rules
-from linter.inputs import InputFile, LoadContext, Loaded
-from linter.inputs.jsondoc import JsonError, read_json
-from linter.inputs.registry import FRONT_END_OF_KIND, JSON_SUFFIXES, TEXT_KINDS, front_end
-from linter.inputs.sniff import classify_json
+from linter.gcpause import collection_paused
+from linter.inputs import FrontEnd, InputFile, LoadContext, Loaded
+from linter.inputs.jsondoc import JsonDocument, JsonError, read_json
+from linter.inputs.registry import front_end, front_ends, suffixes
 from linter.model import Estate, Position
-from linter.results import Diagnostic, RunReport
-from linter.rules import DEFAULT_POSTURE, Rule, builtin_pack_dir, check_duplicate_ids, load_rules
+from linter.results import RunReport
+from linter.rules import Rule, builtin_pack_dir, check_duplicate_ids, load_rules
 from linter.suppressions import apply_suppressions
+from linter.vocabulary import DEFAULT_POSTURE
 
 EXCLUDED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".terraform",
                  ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-# JSON that may be ours: a broken file with one of these is reported, any other broken JSON is not our business.
-_OURS_HINTS = ("deploymenttemplate", "deploymentparameters", "/subscriptions/", '"resources"')
 MAX_FILES = 100_000
 
 
 @dataclass(slots=True)
 class ScanOptions:
-    paths: list[Path]
+    """What to scan (`paths`, read by `collect`) and how to evaluate it (the rest, read by `evaluate`)."""
+
+    paths: list[Path] = field(default_factory=list)
     posture: str | None = None
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -83,11 +84,11 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
 
 
 def _walk(directory: Path) -> Iterator[tuple[Path, bool]]:
-    suffixes = (*JSON_SUFFIXES, *TEXT_KINDS)
+    wanted = suffixes()
     for folder, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS and not d.startswith("."))
         for name in sorted(files):
-            if name.endswith(suffixes):
+            if name.endswith(wanted):
                 file = Path(folder) / name
                 if not file.is_symlink():
                     yield file, False
@@ -104,7 +105,8 @@ def _excluded(path: Path, root: Path, patterns: list[str]) -> bool:
 
 
 def classify(files: list[tuple[Path, bool]], ctx: LoadContext) -> tuple[dict[str, list[InputFile]], list[Diagnostic]]:
-    """Group files by the front end that reads them (by content); unreadable files become diagnostics."""
+    """Group files by the front end that reads them (asked in registry order); unreadable files become
+    diagnostics."""
     groups: dict[str, list[InputFile]] = {}
     diagnostics: list[Diagnostic] = []
     for path, explicit in files:
@@ -113,47 +115,50 @@ def classify(files: list[tuple[Path, bool]], ctx: LoadContext) -> tuple[dict[str
             diagnostics.append(Diagnostic(f"{display} is outside the scanned tree ({ctx.root}); not read",
                                           Position(display), code="input-error"))
             continue
-        suffix = path.suffix.lower()
-        if suffix in TEXT_KINDS:
-            kind = TEXT_KINDS[suffix]
-            groups.setdefault(FRONT_END_OF_KIND[kind], []).append(InputFile(path, display, kind, None))
-            continue
-        try:
-            document = read_json(path, display)
-        except JsonError as exc:
-            if explicit or _might_be_ours(path):
-                diagnostics.append(Diagnostic(f"{exc}; fix the file so it can be checked", exc.position))
-            continue
-        kind = classify_json(document.data)
-        if kind is None:
+        candidates = [f for f in front_ends() if path.name.lower().endswith(f.suffixes)]
+        if not candidates and explicit:  # a file named on the command line may be JSON whatever its name
+            candidates = [f for f in front_ends() if f.reads_json]
+        document: JsonDocument | None = None
+        if any(f.reads_json for f in candidates):
+            try:
+                document = read_json(path, display)
+            except JsonError as exc:
+                if explicit or _might_be_ours(path, candidates):
+                    diagnostics.append(Diagnostic(f"{exc}; fix the file so it can be checked", exc.position))
+                continue
+        for reader in candidates:
+            kind = reader.classify(path, document if reader.reads_json else None)
+            if kind is not None:
+                groups.setdefault(reader.name, []).append(InputFile(path, display, kind, document))
+                break
+        else:
             if explicit:
-                diagnostics.append(Diagnostic(
-                    "not an ARM template, parameter file or Resource Graph result; nothing to check",
-                    Position(display), severity="warning"))
-            continue
-        groups.setdefault(FRONT_END_OF_KIND[kind], []).append(InputFile(path, display, kind, document))
+                titles = [f.title for f in candidates] or [f.title for f in front_ends()]
+                diagnostics.append(Diagnostic(f"not {_either(titles)}; nothing to check", Position(display),
+                                              severity="warning"))
     return groups, diagnostics
 
 
-def _might_be_ours(path: Path) -> bool:
+def _either(titles: list[str]) -> str:
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + ", nor " + titles[-1]
+
+
+def _might_be_ours(path: Path, candidates: list[FrontEnd]) -> bool:
+    """Broken JSON with a hint of a format we read is reported; any other broken JSON is not our business."""
     try:
         with path.open("rb") as handle:
             head = handle.read(8192).decode("utf-8", "replace").lower()
     except OSError:
         return True
-    return any(hint in head for hint in _OURS_HINTS)
+    return any(hint in head for reader in candidates for hint in reader.hints)
 
 
 def load_inputs(groups: dict[str, list[InputFile]], ctx: LoadContext) -> Loaded:
-    loaded = Loaded()
+    loaded = Loaded(root=ctx.root)
     for name, files in groups.items():
         reader = front_end(name)
-        if reader is None:
-            for file in files:
-                loaded.diagnostics.append(Diagnostic(
-                    f"{name} files are not supported by this version of drlint; not checked",
-                    Position(file.display), severity="warning"))
-            continue
+        assert reader is not None  # groups are keyed by the front ends that classified the files
+        loaded.categories.add(reader.category)
         try:
             loaded.extend(reader.load(files, ctx))
         except Exception as exc:  # a front-end bug must not lose the rest of the run
@@ -182,54 +187,34 @@ def load_rule_set(config: Config, options: ScanOptions, root: Path) -> tuple[lis
     return rules, diagnostics + duplicates
 
 
-def category_of(groups: dict[str, list[InputFile]]) -> str:
-    categories = set()
-    for name in groups:
-        reader = front_end(name)
-        categories.add(reader.category if reader is not None else name)
-    if categories == {"resource-graph"}:
-        return "drlint/resource-graph/"
-    if categories <= {"templates"} and categories:
-        return "drlint/templates/"
-    return "drlint/"
+def category_of(categories: set[str]) -> str:
+    """The analysis a report belongs to (SARIF `automationDetails.id`): one category, or all of drlint."""
+    return f"drlint/{next(iter(categories))}/" if len(categories) == 1 else "drlint/"
 
 
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a scan builds its (acyclic) trees of parsed data.
-
-    With every template of a large tree held in memory, the collector's repeated passes over millions of
-    objects double the cost of reading them; reference counting still frees what a scan drops.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Diagnostic] = ()) -> RunReport:
-    with collection_paused():
-        return _run_scan(options, config, config_diagnostics)
-
-
-def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Diagnostic]) -> RunReport:
+def collect(paths: list[Path], config: Config, root: Path | None = None) -> Loaded:
+    """Find the files under `paths`, recognise each by content and load them with their front ends."""
     started = time.perf_counter()
-    root = scan_root(options.paths, config)
+    root = root or scan_root(paths, config)
+    files, problems = discover(paths, root, config.exclude)
+    ctx = LoadContext(root=root, deployments=config.deployments)
+    groups, more = classify(files, ctx)
+    loaded = load_inputs(groups, ctx)
+    loaded.diagnostics[:0] = [*problems, *more]
+    loaded.seconds = time.perf_counter() - started
+    return loaded
+
+
+def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
+             config_diagnostics: Iterable[Diagnostic] = ()) -> RunReport:
+    """Run the rules `options` and `config` choose over what was collected (`options.paths` is not read)."""
+    started = time.perf_counter()
+    root = loaded.root or config.root or Path.cwd()
     diagnostics: list[Diagnostic] = list(config_diagnostics)
     rules, problems = load_rule_set(config, options, root)
     diagnostics.extend(problems)
     if config.path is not None:
         diagnostics.extend(check_rule_overrides(config, {r.id.upper() for r in rules}, str(config.path)))
-
-    files, problems = discover(options.paths, root, config.exclude)
-    diagnostics.extend(problems)
-    ctx = LoadContext(root=root, deployments=config.deployments)
-    groups, problems = classify(files, ctx)
-    diagnostics.extend(problems)
-    loaded = load_inputs(groups, ctx)
     diagnostics.extend(loaded.diagnostics)
 
     estate = Estate(loaded.resources)
@@ -248,9 +233,14 @@ def _run_scan(options: ScanOptions, config: Config, config_diagnostics: list[Dia
         rules=planned,
         files=sorted(set(loaded.files)),
         resource_count=len(estate),
-        seconds=time.perf_counter() - started,
+        seconds=loaded.seconds + time.perf_counter() - started,
         posture=posture,
-        category=category_of(groups),
-        root=root,
+        category=category_of(loaded.categories),
+        root=loaded.root,
         estate=estate,
     )
+
+
+def run_scan(options: ScanOptions, config: Config, config_diagnostics: Iterable[Diagnostic] = ()) -> RunReport:
+    with collection_paused():
+        return evaluate(collect(options.paths, config), options, config, config_diagnostics)

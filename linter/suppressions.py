@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter.diagnostics import Diagnostic
 from linter.model import Position, Resource
-from linter.results import Diagnostic, Outcome, Result
+from linter.results import Outcome, Result
 
 CODE = "suppression-error"
 MAX_SUPPRESSIONS = 10_000  # per source (config, one template): a bound on work, far above real use

@@ -5,7 +5,6 @@ Rule and config files are untrusted: only the safe loader is used, and size and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,6 +112,3 @@ def _scalar(node: yaml.Node, display: str) -> Any:
 
 _SCALAR_LOADER = yaml.SafeLoader("")
 
-
-def as_mapping(value: Any) -> Mapping[str, Any] | None:
-    return value if isinstance(value, Mapping) else None

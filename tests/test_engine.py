@@ -74,7 +74,7 @@ def test_a_rule_that_raises_becomes_error_and_others_still_run(monkeypatch):
 
 
 def test_plan_rules_by_posture_prefix_and_override():
-    from linter.engine import RuleOverride
+    from linter.config import RuleOverride
 
     base = rule()
     hot = rule(HUBS_IN_TWO_REGIONS.replace("TT101", "TT201") + "postures: [hot-hot]\n")

@@ -1,7 +1,11 @@
-"""Input formats: each turns files into `Resource` records of the one model, with positions and diagnostics.
+"""Input formats: each front end turns files into `Resource` records of the one model, with positions and
+diagnostics.
 
-A file's format is decided by its content (`sniff`), never by its name alone. Front ends that need to see
-several files together (a template and its parameter files) receive every file of their kinds at once.
+A front end describes itself (`FrontEnd`): the file suffixes it reads, how it recognises its files by content
+(never by name alone for JSON), the analysis category its findings belong to and how they are fingerprinted.
+The scan and the reporters ask it through `registry`; adding a format is one new module or folder here and
+one line in `registry.FRONT_END_MODULES`. Front ends that need to see several files together (a template and
+its parameter files) receive every file of their kinds at once.
 """
 
 from __future__ import annotations
@@ -11,25 +15,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from linter.diagnostics import Diagnostic
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import Origin, Resource
-from linter.results import Diagnostic
 
 
 @dataclass(slots=True)
 class Loaded:
-    """What a front end produced from its files."""
+    """What a front end produced from its files, and what a run collected from all of them: everything
+    evaluation needs from the inputs (the scan's `collect` makes one; `evaluate` turns it into a report)."""
 
     resources: list[Resource] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     origins: list[Origin] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Set by whoever collects the inputs of a run (the scan, a live audit), not by each front end:
+    categories: set[str] = field(default_factory=set)  # the analyses the inputs belong to (`FrontEnd.category`)
+    root: Path | None = None  # positions are relative to it; SARIF re-reads template lines under it
+    seconds: float = 0.0  # time spent collecting
 
     def extend(self, other: Loaded) -> None:
         self.resources.extend(other.resources)
         self.diagnostics.extend(other.diagnostics)
         self.origins.extend(other.origins)
         self.files.extend(other.files)
+        self.categories |= other.categories
 
 
 @dataclass(slots=True)
@@ -62,11 +72,22 @@ class InputFile:
     document: JsonDocument | None  # parsed JSON, for JSON formats
 
 
-class FrontEnd(Protocol):
-    name: str
-    category: str
-    suffixes: tuple[str, ...]
+# How a front end's findings are fingerprinted in SARIF (`partialFingerprints.primaryLocationLineHash`).
+SOURCE_LINE = "source-line"  # GitHub's hash of the source line: files people edit, where lines move
+RESOURCE = "resource"  # a hash of rule and resource id: exports whose rows move on every export
 
-    def classify(self, path: Path, document: JsonDocument | None) -> str | None: ...
+
+class FrontEnd(Protocol):
+    name: str  # also the `Origin.kind` of the resources it makes
+    title: str  # what its files are, for messages: "an ARM template or parameter file"
+    category: str  # the analysis its findings belong to: SARIF `automationDetails.id` is drlint/<category>/
+    fingerprint: str  # SOURCE_LINE or RESOURCE
+    suffixes: tuple[str, ...]  # lower-case file name endings it reads
+    reads_json: bool  # the scan parses its files as JSON before asking `classify`
+    hints: tuple[str, ...]  # lower-case text that marks a broken file as one of its own (reported, not skipped)
+
+    def classify(self, path: Path, document: JsonDocument | None) -> str | None:
+        """The file's kind (e.g. "arm-template") when this front end reads it, else None."""
+        ...
 
     def load(self, files: list[InputFile], ctx: LoadContext) -> Loaded: ...

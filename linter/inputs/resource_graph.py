@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from linter.inputs import InputFile, LoadContext, Loaded
+from linter.diagnostics import Diagnostic
+from linter.inputs import RESOURCE, InputFile, LoadContext, Loaded
 from linter.inputs.jsondoc import JsonAnchor, JsonDocument, PathKey
-from linter.inputs.sniff import looks_like_resource_graph
 from linter.model import MISSING, Origin, Position, Resource, get_ci
-from linter.results import Diagnostic
 
 # Types Resource Graph does not index: rules that need them are UNKNOWN on a Resource Graph estate, not FAIL.
 NOT_INDEXED = {
@@ -126,10 +125,41 @@ def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
     )
 
 
+def _is_row(row: Any) -> bool:
+    if not isinstance(row, Mapping):
+        return False
+    resource_id, resource_type = row.get("id"), row.get("type")
+    return (isinstance(resource_id, str) and resource_id.startswith("/") and isinstance(resource_type, str)
+            and "/" in resource_type)
+
+
+def looks_like_resource_graph(data: Any) -> bool:
+    """Rows of Resource Graph output in any shape users save (see `rows_of`)."""
+    if isinstance(data, list):
+        # One malformed row must not hide the file: it is reported by `load` instead.
+        return any(_is_row(r) for r in data[:50])
+    if not isinstance(data, Mapping):
+        return False
+    inner = data.get("data", data.get("Data"))
+    if inner is not None and inner is not data:
+        if isinstance(inner, list) and not inner:
+            return "count" in data or "total_records" in data or "totalRecords" in data
+        return looks_like_resource_graph(inner)
+    columns, rows = data.get("columns"), data.get("rows")
+    if isinstance(columns, list) and isinstance(rows, list):
+        names = {(c.get("name") if isinstance(c, Mapping) else c) for c in columns}
+        return "id" in names and "type" in names
+    return False
+
+
 class ResourceGraphFrontEnd:
     name = "resource-graph"
+    title = "a Resource Graph result"
     category = "resource-graph"
+    fingerprint = RESOURCE
     suffixes = (".json", ".jsonc")
+    reads_json = True
+    hints = ("/subscriptions/",)
 
     def classify(self, path: Path, document: JsonDocument | None) -> str | None:
         return "resource-graph" if document is not None and looks_like_resource_graph(document.data) else None

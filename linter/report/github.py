@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from linter.report import reported_results
 from linter.report.text import summary_line
+from linter.report.writing import WriteOptions, reported_results
 from linter.results import Outcome, Result, RunReport
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
@@ -70,7 +70,7 @@ def _finding(result: Result) -> str:
     return command(level, message, position.file, position.line, position.column, title)
 
 
-def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
+def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
     for diagnostic in report.diagnostics:
         level = "error" if diagnostic.severity == "error" else "warning"
         position = diagnostic.position
@@ -80,7 +80,7 @@ def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> N
         else:
             out.write(command(level, diagnostic.message, position.file, position.line, position.column, title)
                       + "\n")
-    for result in reported_results(report, show_unknown):
+    for result in reported_results(report, options.show_unknown):
         out.write(_finding(result) + "\n")
     # A plain line for the log (not a command): what the run found, as in the text report.
     out.write(_visible(summary_line(report)) + "\n")

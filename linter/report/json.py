@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from linter import __version__
 from linter.model import Position
+from linter.report.writing import WriteOptions
 from linter.results import Outcome, Result, RunReport
 
 FORMAT_VERSION = "1"
@@ -43,7 +44,8 @@ def result_dict(result: Result) -> dict[str, Any]:
     }
 
 
-def report_dict(report: RunReport, show_unknown: bool = True) -> dict[str, Any]:
+def report_dict(report: RunReport) -> dict[str, Any]:
+    """Every failure, unknown and error (the contract has no option to leave unknowns out)."""
     counts = {outcome.value: 0 for outcome in Outcome}
     for result in report.results:
         counts[result.outcome.value] += 1
@@ -71,6 +73,6 @@ def report_dict(report: RunReport, show_unknown: bool = True) -> dict[str, Any]:
     }
 
 
-def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
-    json.dump(report_dict(report, show_unknown), out, indent=2, sort_keys=False)
+def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
+    json.dump(report_dict(report), out, indent=2, sort_keys=False)
     out.write("\n")

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import TextIO
 
 from linter.regionmatrix import Workload, build
-from linter.report import reported_results
+from linter.report.writing import WriteOptions, reported_results
 from linter.results import Outcome, Result, RunReport
 
 MAX_ROWS = 100
@@ -95,7 +95,7 @@ def regions_section(workloads: list[Workload]) -> list[str]:
     return lines
 
 
-def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
+def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
     lines = [_headline(report), ""]
     lines.append(f"Posture **{cell(report.posture)}**, {len(report.rules)} rules, {report.resource_count} "
                  f"resources in {len(report.files)} file{'s' if len(report.files) != 1 else ''}.")
@@ -107,7 +107,7 @@ def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> N
     lines.append("")
     lines += _counts(report)
 
-    findings = [r for r in reported_results(report, show_unknown=False)]
+    findings = reported_results(report, show_unknown=False)  # unknowns are folded below
     if findings:
         lines += ["", "### Findings", ""]
         rows = [[_ICONS.get(r.severity, cell(r.severity)) if r.outcome is Outcome.FAIL else "⛔ rule error",

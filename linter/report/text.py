@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from linter.report import reported_results
+from linter.report.writing import WriteOptions, reported_results
 from linter.results import Outcome, Result, RunReport
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m", "unknown": "\033[35m",
@@ -25,7 +25,8 @@ def _label(result: Result) -> str:
     return result.severity
 
 
-def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool, regions: bool = False) -> None:
+def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
+    colour = options.colour
     for diagnostic in report.diagnostics:
         where = f"{diagnostic.position}: " if diagnostic.position else ""
         level = "error" if diagnostic.severity == "error" else "warning"
@@ -34,7 +35,7 @@ def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool, regi
         out.write("\n")
 
     current_file = None
-    for result in reported_results(report, show_unknown):
+    for result in reported_results(report, options.show_unknown):
         position = result.position
         file = position.file if position else "<estate>"
         if current_file is not None and file != current_file:
@@ -48,7 +49,7 @@ def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool, regi
             out.write(_paint(f"    related: {related.position}: {related.label}\n", "dim", colour))
     if current_file is not None:
         out.write("\n")
-    if regions and report.estate is not None:
+    if options.regions and report.estate is not None:
         from linter.regionmatrix import build, render_text
 
         matrix = render_text(build(report.estate))

@@ -13,11 +13,13 @@ import pytest
 
 from linter import __version__
 from linter.config import Config
+from linter.diagnostics import Diagnostic
 from linter.model import Origin, Position
 from linter.report.sarif import MAX_RESULTS, build_log, render, write
 from linter.report.sarif.fingerprints import line_hashes
 from linter.report.sarif.locations import relative_uri
-from linter.results import Diagnostic, Outcome, RelatedLocation, Result, RunReport
+from linter.report.writing import WriteOptions
+from linter.results import Outcome, RelatedLocation, Result, RunReport
 from linter.rules import builtin_pack_dir, load_rules
 from linter.scan import ScanOptions, run_scan
 from tests.conftest import FIXTURES, REPO, drlint_process, shared_path
@@ -281,7 +283,7 @@ def test_a_log_too_large_for_github_is_flagged(rules, capsys, monkeypatch):
     assert run["tool"]["driver"]["notifications"][note["descriptor"]["index"]]["id"] == "log-too-large"
     monkeypatch.setattr(module, "MAX_GZIP_BYTES", 100)
     out = io.StringIO()
-    write(report, out, True, False)
+    write(report, out, WriteOptions(show_unknown=True))
     assert json.loads(out.getvalue()) == json.loads(text)
     assert "drlint: warning: the SARIF log is" in capsys.readouterr().err
 

@@ -2,31 +2,58 @@
 
 Modules: `expressions` (parse), `evaluator` + `functions/` (evaluate), `template` + `resources` + `nested`
 (one template evaluation), `scope` (subscription, resource group, ids), `hashing` (uniqueString, guid),
-`literals` (does a value depend on a parameter), `deployments` (which deployments the files make),
-`emit` (instances into Resources), `loader` (the whole load).
+`literals` (where a value came from: literal, parameter, caller), `deployments` (which deployments the files
+make), `emit` (instances into Resources), `loader` (the whole load). This module only describes the front end
+and recognises its files; the machinery is imported by `load`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from linter.inputs import LoadContext, Loaded
+from linter.inputs import SOURCE_LINE, InputFile, LoadContext, Loaded
 from linter.inputs.jsondoc import JsonDocument
-from linter.inputs.sniff import classify_json
+
+TEMPLATE_SCHEMA = "deploymenttemplate.json"
+PARAMETERS_SCHEMA = "deploymentparameters.json"
+
+
+def json_kind(data: Any) -> str | None:
+    """`arm-template` or `arm-parameters` for JSON that is one (by `$schema`, else by shape), else None."""
+    if not isinstance(data, Mapping):
+        return None
+    schema = data.get("$schema")
+    schema = schema.lower() if isinstance(schema, str) else ""
+    if TEMPLATE_SCHEMA in schema:
+        return "arm-template"
+    if PARAMETERS_SCHEMA in schema:
+        return "arm-parameters"
+    if "resources" in data and ("contentVersion" in data or "$schema" in data) and (
+        isinstance(data["resources"], (list, Mapping))
+    ):
+        return "arm-template"
+    if "contentVersion" in data and isinstance(data.get("parameters"), Mapping) and not schema:
+        entries = data["parameters"].values()
+        if all(isinstance(e, Mapping) and ("value" in e or "reference" in e) for e in entries):
+            return "arm-parameters"
+    return None
 
 
 class ArmFrontEnd:
     name = "arm"
+    title = "an ARM template or parameter file"
     category = "templates"
+    fingerprint = SOURCE_LINE
     suffixes = (".json", ".jsonc")
+    reads_json = True
+    hints = ("deploymenttemplate", "deploymentparameters", '"resources"')
 
     def classify(self, path: Path, document: JsonDocument | None) -> str | None:
-        if document is None:
-            return None
-        kind = classify_json(document.data)
-        return kind if kind in ("arm-template", "arm-parameters") else None
+        return json_kind(document.data) if document is not None else None
 
-    def load(self, files: list, ctx: LoadContext) -> Loaded:  # type: ignore[type-arg]
+    def load(self, files: list[InputFile], ctx: LoadContext) -> Loaded:
         from linter.inputs.arm.deployments import SourceFile
         from linter.inputs.arm.loader import load_files
 

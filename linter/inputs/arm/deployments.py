@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext
-from linter.inputs.arm.template import ParameterInput
+from linter.inputs.arm.instances import ParameterInput
 from linter.inputs.jsondoc import JsonDocument, JsonError, read_json
 from linter.model import Position, Unknown
-from linter.results import Diagnostic
 
 
 @dataclass(slots=True)

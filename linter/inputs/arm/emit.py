@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.inputs.arm import literals
+from linter.inputs.arm.instances import DEPLOYMENTS, Instance
+from linter.inputs.arm.provenance import provenance
 from linter.inputs.arm.resources import body
 from linter.inputs.arm.scope import RESOURCE_GROUP_REASON, SUBSCRIPTION_REASON, DeploymentContext
-from linter.inputs.arm.template import DEPLOYMENTS, Instance, TemplateRun
+from linter.inputs.arm.template import TemplateRun
 from linter.inputs.jsondoc import JsonAnchor
-from linter.model import Origin, Resource, Unknown
+from linter.model import TRACKED_FIELDS, Origin, Resource, Unknown
 
 
 def emit(run: TemplateRun, origin: Origin, out: list[Resource]) -> None:
@@ -38,7 +39,8 @@ def _resource(instance: Instance, fields: dict[str, Any], origin: Origin) -> Res
         location=fields.get("location"), kind=fields.get("kind"), sku=fields.get("sku"),
         properties=fields.get("properties"), tags=fields.get("tags"), zones=fields.get("zones"),
         identity=fields.get("identity"), parent_id=parent_id, conditional=conditional,
-        extra={**_placement(run.context), "template": {"location": _location_source(instance)}},
+        extra=_placement(run.context),
+        provenance={f: provenance(instance.decl.raw.get(f), run) for f in TRACKED_FIELDS},
     )
 
 
@@ -50,10 +52,3 @@ def _placement(context: DeploymentContext) -> dict[str, Any]:
         group = context.resource_group if context.resource_group is not None else Unknown(RESOURCE_GROUP_REASON)
     return {"resourceGroup": group, "subscriptionId": subscription}
 
-
-def _location_source(instance: Instance) -> dict[str, Any]:
-    raw = instance.decl.raw.get("location")
-    if raw is None:
-        return {"literal": False, "text": None}
-    text = raw if isinstance(raw, str) else None
-    return {"literal": literals.is_literal(raw, instance.run), "text": text}

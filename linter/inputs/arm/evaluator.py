@@ -9,7 +9,7 @@ nothing a template contains can make evaluation raise.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from linter.inputs.arm.expressions import Call, ExpressionError, Index, Lit, Member, Node, parse_template_string
 from linter.inputs.arm.functions import FUNCTIONS
@@ -18,15 +18,6 @@ from linter.model import MISSING, Unknown
 
 MAX_COPY = 800  # Azure's own limit on copy loops
 MAX_CALL_DEPTH = 60
-
-
-class Run(Protocol):
-    """What the evaluator needs from a template evaluation."""
-
-    def parameter(self, name: str, env: Env) -> Any: ...
-    def variable(self, name: str, env: Env) -> Any: ...
-    def user_function(self, name: str) -> Any: ...
-    def report(self, message: str) -> None: ...
 
 
 class Env:
@@ -49,9 +40,6 @@ class Env:
 
     def with_lambdas(self, values: Mapping[str, Any]) -> Env:
         return Env(self.run, self.copy, {**self.lambdas, **values}, self.depth)
-
-    def with_run(self, run: Any) -> Env:
-        return Env(run, self.copy, self.lambdas, self.depth + 1)
 
     def eval(self, node: Node) -> Any:
         """Evaluate a node here (lazy functions receive nodes and call this)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext, Loaded
 from linter.inputs.arm.deployments import Plan, SourceFile, parameter_inputs, plan_deployments, read_source
 from linter.inputs.arm.emit import emit
@@ -12,7 +13,6 @@ from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import Origin, Position, Resource
-from linter.results import Diagnostic
 
 PathKey = tuple[str | int, ...]
 MAX_DIAGNOSTICS_PER_FILE = 50

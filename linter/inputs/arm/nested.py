@@ -7,13 +7,16 @@ parameters and variables. A `templateLink.uri` is never fetched.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from linter.inputs.arm import literals
 from linter.inputs.arm.evaluator import resolve
+from linter.inputs.arm.instances import Instance, ParameterInput, evaluate_field
+from linter.inputs.arm.provenance import is_literal
 from linter.inputs.arm.scope import level_of_schema
-from linter.inputs.arm.template import Instance, ParameterInput, TemplateRun, evaluate_field
 from linter.model import Unknown
+
+if TYPE_CHECKING:
+    from linter.inputs.arm.template import TemplateRun
 
 MAX_DEPTH = 16
 
@@ -45,12 +48,8 @@ def start_nested(instance: Instance) -> TemplateRun | None:
     instance.context = context
     inputs = {} if outer else _parameter_inputs(run, properties, instance)
     conditional = instance.condition if isinstance(instance.condition, Unknown) else run.conditional
-    nested = TemplateRun(
-        sink=run.sink, template=template, document=document, base=base, file=file, context=context,
-        inputs=inputs, parent=run, outer=run if outer else None, depth=run.depth + 1, conditional=conditional,
-    )
-    run.sink.runs.append(nested)
-    return nested
+    return run.nested_run(template=template, document=document, base=base, file=file, context=context,
+                          inputs=inputs, outer=run if outer else None, conditional=conditional)
 
 
 def _locate_template(instance: Instance, properties: dict[str, Any]) -> tuple[Any, ...] | None:
@@ -107,9 +106,9 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
             inputs[name.lower()] = ParameterInput(value, False)
         elif "value" in spec:
             value = resolve(spec["value"], instance.env)
-            inputs[name.lower()] = ParameterInput(value, literals.is_literal(spec["value"], run))
+            inputs[name.lower()] = ParameterInput(value, is_literal(spec["value"], run))
         elif "copy" in spec:
             # a value built by a property copy loop named `value` (the compiler's form of a for-expression)
             value = resolve(spec, instance.env).get("value", Unknown(f"parameter '{name}' has no value"))
-            inputs[name.lower()] = ParameterInput(value, literals.is_literal(spec, run))
+            inputs[name.lower()] = ParameterInput(value, is_literal(spec, run))
     return inputs

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.inputs.arm.evaluator import Env, copy_count, resolve
+from linter.inputs.arm.expressions import Call, Lit, Node, parse_template_string
 from linter.inputs.arm.functions.core import EvalError, type_name
-from linter.inputs.arm.template import DEPLOYMENTS, Decl, Instance, TemplateRun, evaluate_field
+from linter.inputs.arm.instances import DEPLOYMENTS, Decl, Instance, evaluate_field
+from linter.inputs.arm.nested import start_nested
 from linter.model import Unknown
+
+if TYPE_CHECKING:
+    from linter.inputs.arm.template import TemplateRun
 
 BODY_FIELDS = ("location", "kind", "sku", "tags", "zones", "identity", "plan", "extendedLocation", "properties")
 
@@ -134,8 +139,6 @@ def body(instance: Instance) -> dict[str, Any]:
                     fields[key] = resolve(raw[key], env)
         instance.body = fields
         if is_deployment and instance.condition is not False and not instance.existing:
-            from linter.inputs.arm.nested import start_nested
-
             instance.nested = start_nested(instance)
     finally:
         instance.busy = False
@@ -174,3 +177,56 @@ def reference_value(instance: Instance, full: bool) -> Any:
         "id": instance.id, "name": instance.name, "type": instance.type,
         **{k: v for k, v in fields.items() if k != "properties"}, "properties": properties,
     }
+
+
+# ---- reference() and references() ----------------------------------------------------------------------------
+def reference(run: TemplateRun, nodes: tuple[Node, ...], env: Env) -> Any:
+    """`reference(target, apiVersion, 'Full')`: a symbol or a resource id of the estate."""
+    target = env.eval(nodes[0])
+    full = len(nodes) == 3 and isinstance(mode := env.eval(nodes[2]), str) and mode.lower() == "full"
+    instance: Instance | None = None
+    if isinstance(target, Unknown):
+        instance = _match_deployment(run, nodes[0], env)
+        if instance is None:
+            return target
+    elif not isinstance(target, str):
+        return Unknown(f"reference() of a value of type {type_name(target)}")
+    elif not target.startswith("/") and (found := run.find_symbol(target)) is not None:
+        instance = found[0] if len(found) == 1 else None
+        if instance is None:
+            return Unknown(f"reference('{target}') names a resource copied {len(found)} times")
+    else:
+        instance = run.find_id(target)
+    if instance is None:
+        return Unknown(f"reference() of '{target}': the resource is not deployed by the scanned templates")
+    return reference_value(instance, full)
+
+
+def references(run: TemplateRun, nodes: tuple[Node, ...], env: Env) -> Any:
+    target = env.eval(nodes[0])
+    full = len(nodes) == 2 and isinstance(mode := env.eval(nodes[1]), str) and mode.lower() == "full"
+    found = run.find_symbol(target) if isinstance(target, str) else None
+    if found is None:
+        return Unknown(f"references() of '{target}': not a resource collection of this template")
+    return [reference_value(inst, full) for inst in found]
+
+
+def _match_deployment(run: TemplateRun, node: Node, env: Env) -> Instance | None:
+    """`reference(resourceId('Microsoft.Resources/deployments', <name>))` whose name is not knowable:
+    find the nested deployment declared with the very same name expression (Bicep writes it twice)."""
+    if not (isinstance(node, Call) and node.name == "resourceid" and len(node.args) >= 2):
+        return None
+    kind = node.args[-2]
+    if not (isinstance(kind, Lit) and isinstance(kind.value, str) and kind.value.lower() == DEPLOYMENTS):
+        return None
+    wanted = node.args[-1]
+    matches = []
+    for decl in run.decls():
+        raw_name = decl.raw.get("name")
+        if str(decl.raw.get("type", "")).lower() == DEPLOYMENTS and isinstance(raw_name, str) \
+                and parse_template_string(raw_name) == wanted:
+            matches.extend(run.instances(decl))
+    if len(matches) > 1:
+        current = env.copy.get("")
+        matches = [m for m in matches if m.copy_index == current]
+    return matches[0] if len(matches) == 1 else None

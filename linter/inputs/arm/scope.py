@@ -22,8 +22,6 @@ SUBSCRIPTION_REASON = "the subscription is not known; set the deployment's subsc
 RESOURCE_GROUP_REASON = "the resource group is not known; set the deployment's resourceGroup in drlint.yaml"
 NAME_REASON = "the deployment name is not known; set the deployment's name in drlint.yaml"
 
-LEVELS = ("resourceGroup", "subscription", "managementGroup", "tenant")
-
 
 def level_of_schema(schema: Any) -> str:
     text = schema.lower() if isinstance(schema, str) else ""

@@ -12,16 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.inputs.arm import literals
-from linter.inputs.arm.evaluator import Env, copy_count, evaluate_string, expand_copy, resolve
-from linter.inputs.arm.expressions import Call, Lit, Node, parse_template_string
-from linter.inputs.arm.functions.core import get_ci, type_name
+from linter.inputs.arm import provenance, resources
+from linter.inputs.arm.evaluator import Env, copy_count, expand_copy, resolve
+from linter.inputs.arm.expressions import Call, Node
+from linter.inputs.arm.functions.core import get_ci
+from linter.inputs.arm.instances import Decl, Instance, ParameterInput, PathKey
 from linter.inputs.arm.scope import DeploymentContext
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import MISSING, Unknown
 
-PathKey = tuple[str | int, ...]
-DEPLOYMENTS = "microsoft.resources/deployments"
 _BUSY = object()
 
 
@@ -37,45 +36,6 @@ def _memoised(cache: dict[str, Any], name: str, kind: str, compute: Any) -> Any:
     value = compute(name)
     cache[key] = value
     return value
-
-
-@dataclass(slots=True)
-class ParameterInput:
-    value: Any
-    literal: bool = False  # DR113: the value is written as a literal where it is passed
-
-
-@dataclass(eq=False, slots=True)
-class Decl:
-    """A resource as declared: its JSON, where it is, its parent when nested in another resource."""
-
-    symbol: str | None
-    raw: dict[str, Any]
-    path: PathKey
-    parent: Decl | None = None
-
-
-@dataclass(eq=False, slots=True)
-class Instance:
-    """One deployed copy of a declared resource (a copy loop makes several)."""
-
-    decl: Decl
-    env: Env
-    type: str
-    name: str | Unknown
-    id: str | Unknown
-    condition: bool | Unknown
-    existing: bool
-    scope_id: str | Unknown | None
-    copy_index: int | Unknown | None
-    run: TemplateRun
-    body: dict[str, Any] | None = None
-    nested: TemplateRun | None = None
-    context: DeploymentContext | None = None
-    busy: bool = False
-    # The parent's id for a child nested in its parent's `resources`: known even when the child's own name
-    # (and so its id) is not, so rules can still find it among the parent's children.
-    parent_id: str | Unknown | None = None
 
 
 @dataclass(slots=True)
@@ -185,7 +145,7 @@ class TemplateRun:
             return given.literal
         if self.parent is None:
             return False  # a top-level parameter: whoever deploys may set it
-        return "defaultValue" in spec and literals.is_literal(spec["defaultValue"], self, depth)
+        return "defaultValue" in spec and provenance.is_literal(spec["defaultValue"], self, depth)
 
     def variable(self, name: str, env: Env) -> Any:
         owner = self._definitions()
@@ -210,6 +170,11 @@ class TemplateRun:
             return expand_copy(raw[1], Env(self))
         return resolve(raw, Env(self))
 
+    def variable_raw(self, name: str) -> Any:
+        """A variable as declared (MISSING when there is none; a copy variable's spec is a tuple)."""
+        owner = self._definitions()
+        return owner._variable_raw(name) if owner is not self else self._variable_raw(name)
+
     def variable_literal(self, name: str, depth: int = 0) -> bool:
         owner = self._definitions()
         if owner is not self:
@@ -217,7 +182,7 @@ class TemplateRun:
         raw = self._variable_raw(name)
         if raw is MISSING or isinstance(raw, tuple):
             return False
-        return literals.is_literal(raw, self, depth)
+        return provenance.is_literal(raw, self, depth)
 
     # ---- user-defined functions --------------------------------------------------------------------------
     def call_user_function(self, node: Call, env: Env) -> Any:
@@ -275,9 +240,7 @@ class TemplateRun:
         found = self._instances.get(key)
         if found is None:
             self._instances[key] = []  # a resource whose name refers to itself finds nothing
-            from linter.inputs.arm.resources import expand
-
-            found = expand(self, decl)
+            found = resources.expand(self, decl)
             self._instances[key] = found
         return found
 
@@ -314,56 +277,16 @@ class TemplateRun:
         return self.sink.find_id(key)
 
     def reference(self, nodes: tuple[Node, ...], env: Env) -> Any:
-        from linter.inputs.arm.resources import reference_value
-
-        target = env.eval(nodes[0])
-        full = len(nodes) == 3 and isinstance(mode := env.eval(nodes[2]), str) and mode.lower() == "full"
-        instance: Instance | None = None
-        if isinstance(target, Unknown):
-            instance = self._match_deployment(nodes[0], env)
-            if instance is None:
-                return target
-        elif not isinstance(target, str):
-            return Unknown(f"reference() of a value of type {type_name(target)}")
-        elif not target.startswith("/") and (found := self.find_symbol(target)) is not None:
-            instance = found[0] if len(found) == 1 else None
-            if instance is None:
-                return Unknown(f"reference('{target}') names a resource copied {len(found)} times")
-        else:
-            instance = self.find_id(target)
-        if instance is None:
-            return Unknown(f"reference() of '{target}': the resource is not deployed by the scanned templates")
-        return reference_value(instance, full)
+        return resources.reference(self, nodes, env)
 
     def references(self, nodes: tuple[Node, ...], env: Env) -> Any:
-        from linter.inputs.arm.resources import reference_value
+        return resources.references(self, nodes, env)
 
-        target = env.eval(nodes[0])
-        full = len(nodes) == 2 and isinstance(mode := env.eval(nodes[1]), str) and mode.lower() == "full"
-        found = self.find_symbol(target) if isinstance(target, str) else None
-        if found is None:
-            return Unknown(f"references() of '{target}': not a resource collection of this template")
-        return [reference_value(inst, full) for inst in found]
-
-    def _match_deployment(self, node: Node, env: Env) -> Instance | None:
-        """`reference(resourceId('Microsoft.Resources/deployments', <name>))` whose name is not knowable:
-        find the nested deployment declared with the very same name expression (Bicep writes it twice)."""
-        if not (isinstance(node, Call) and node.name == "resourceid" and len(node.args) >= 2):
-            return None
-        kind = node.args[-2]
-        if not (isinstance(kind, Lit) and isinstance(kind.value, str) and kind.value.lower() == DEPLOYMENTS):
-            return None
-        wanted = node.args[-1]
-        matches = []
-        for decl in self.decls():
-            raw_name = decl.raw.get("name")
-            if str(decl.raw.get("type", "")).lower() == DEPLOYMENTS and isinstance(raw_name, str) \
-                    and parse_template_string(raw_name) == wanted:
-                matches.extend(self.instances(decl))
-        if len(matches) > 1:
-            current = env.copy.get("")
-            matches = [m for m in matches if m.copy_index == current]
-        return matches[0] if len(matches) == 1 else None
+    def nested_run(self, **fields: Any) -> TemplateRun:
+        """A nested deployment's template run, sharing this run's sink (see `nested.start_nested`)."""
+        run = TemplateRun(sink=self.sink, parent=self, depth=self.depth + 1, **fields)
+        self.sink.runs.append(run)
+        return run
 
     # ---- outputs ---------------------------------------------------------------------------------------
     def outputs(self) -> dict[str, Any]:
@@ -411,8 +334,3 @@ def _loose_equal(value: Any, option: Any) -> bool:
     if isinstance(value, str) and isinstance(option, str):
         return value.lower() == option.lower()
     return bool(value == option)
-
-
-def evaluate_field(raw: Any, env: Env) -> Any:
-    """A resource field (condition, name, type) that may be an expression string."""
-    return evaluate_string(raw, env) if isinstance(raw, str) else resolve(raw, env)

@@ -11,13 +11,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+
+from linter.inputs import SOURCE_LINE, InputFile, LoadContext, Loaded
+from linter.inputs.jsondoc import JsonDocument
+
+KINDS = {".bicep": "bicep", ".bicepparam": "bicepparam"}
 
 
-def __getattr__(name: str) -> Any:
-    # imported on first use: parsing alone (tests, tools) does not need the ARM machinery
-    if name == "FRONT_END":
-        from linter.inputs.bicep.loader import FRONT_END
+class BicepFrontEnd:
+    name = "bicep"
+    title = "a Bicep file"
+    category = "templates"
+    fingerprint = SOURCE_LINE
+    suffixes = tuple(KINDS)
+    reads_json = False
+    hints = ()
 
-        return FRONT_END
-    raise AttributeError(name)
+    def classify(self, path: Path, document: JsonDocument | None) -> str | None:
+        return KINDS.get(path.suffix.lower())
+
+    def load(self, files: list[InputFile], ctx: LoadContext) -> Loaded:
+        # imported on first use: parsing alone (tests, tools) does not need the ARM machinery
+        from linter.inputs.bicep.loader import load
+
+        return load(files, ctx)
+
+
+FRONT_END = BicepFrontEnd()

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from linter.inputs.arm.evaluator import Env
+from linter.inputs.arm.instances import ParameterInput
 from linter.inputs.arm.scope import DeploymentContext
-from linter.inputs.arm.template import ParameterInput, TemplateRun
+from linter.inputs.arm.template import TemplateRun
 from linter.inputs.bicep.compile.sourcemap import BicepDocument
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.workspace import ParsedFile, Workspace

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter.diagnostics import Diagnostic
 from linter.inputs.arm.deployments import make_labels_unique
 from linter.inputs.bicep.bicepparam import using_path
 from linter.inputs.bicep.compile.imports import is_external
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.workspace import ParsedFile, Workspace
 from linter.model import Position
-from linter.results import Diagnostic
 
 
 @dataclass(slots=True)

@@ -3,15 +3,17 @@ machinery, and turn the instances into resources (positions in the `.bicep` file
 
 from __future__ import annotations
 
-from pathlib import Path
+import dataclasses
 from typing import Any
 
-from linter.inputs import LoadContext, Loaded
+from linter.diagnostics import Diagnostic
+from linter.inputs import InputFile, LoadContext, Loaded
 from linter.inputs.arm.deployments import SourceFile, parameter_inputs
 from linter.inputs.arm.emit import emit
+from linter.inputs.arm.instances import ParameterInput
 from linter.inputs.arm.loader import Sink
 from linter.inputs.arm.scope import DeploymentContext, deployment_context
-from linter.inputs.arm.template import ParameterInput, TemplateRun
+from linter.inputs.arm.template import TemplateRun
 from linter.inputs.bicep.bicepparam import parameter_inputs as bicepparam_inputs
 from linter.inputs.bicep.compile.sourcemap import BicepDocument
 from linter.inputs.bicep.compile.transpile import transpile
@@ -19,37 +21,27 @@ from linter.inputs.bicep.deployments import Plan, plan_deployments
 from linter.inputs.bicep.workspace import ParsedFile, Workspace
 from linter.inputs.jsondoc import JsonError, read_json
 from linter.model import Origin, Position, Resource
-from linter.results import Diagnostic
 
 
-class BicepFrontEnd:
-    name = "bicep"
-    category = "templates"
-    suffixes = (".bicep", ".bicepparam")
-
-    def classify(self, path: Path, document: Any) -> str | None:
-        suffix = path.suffix.lower()
-        return {".bicep": "bicep", ".bicepparam": "bicepparam"}.get(suffix)
-
-    def load(self, files: list[Any], ctx: LoadContext) -> Loaded:
-        ws = Workspace(ctx)
-        loaded = Loaded()
-        templates: list[ParsedFile] = []
-        parameter_files: list[ParsedFile] = []
-        for file in files:
-            parsed = ws.parse(file.path)
-            if isinstance(parsed, str):
-                ws.diagnostics.append(Diagnostic(parsed, Position(file.display)))
-                continue
-            (parameter_files if file.kind == "bicepparam" else templates).append(parsed)
-        for plan in plan_deployments(templates, parameter_files, ws):
-            origin, resources, diagnostics = evaluate(plan, ws)
-            loaded.origins.append(origin)
-            loaded.resources.extend(resources)
-            loaded.diagnostics.extend(diagnostics)
-        loaded.diagnostics[:0] = ws.diagnostics
-        loaded.files.extend(f.display for f in files)
-        return loaded
+def load(files: list[InputFile], ctx: LoadContext) -> Loaded:
+    ws = Workspace(ctx)
+    loaded = Loaded()
+    templates: list[ParsedFile] = []
+    parameter_files: list[ParsedFile] = []
+    for file in files:
+        parsed = ws.parse(file.path)
+        if isinstance(parsed, str):
+            ws.diagnostics.append(Diagnostic(parsed, Position(file.display)))
+            continue
+        (parameter_files if file.kind == "bicepparam" else templates).append(parsed)
+    for plan in plan_deployments(templates, parameter_files, ws):
+        origin, resources, diagnostics = evaluate(plan, ws)
+        loaded.origins.append(origin)
+        loaded.resources.extend(resources)
+        loaded.diagnostics.extend(diagnostics)
+    loaded.diagnostics[:0] = ws.diagnostics
+    loaded.files.extend(f.display for f in files)
+    return loaded
 
 
 def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Diagnostic]]:
@@ -70,7 +62,7 @@ def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Di
         sink.runs.append(run)
         emit(run, origin, resources)
         for resource in resources:
-            _bicep_location_text(resource)
+            _bicep_source_texts(resource)
     except (RecursionError, MemoryError) as exc:
         resources = []
         sink.diagnostics.append(Diagnostic(
@@ -118,14 +110,15 @@ def _inputs(plan: Plan, ws: Workspace, context: DeploymentContext, sink: Sink,
     return {}
 
 
-def _bicep_location_text(resource: Resource) -> None:
-    """DR113 shows how a location is written: the Bicep text, not the transpiled expression."""
+def _bicep_source_texts(resource: Resource) -> None:
+    """A field's provenance shows how it is written in the Bicep file, not the transpiled expression."""
     anchor = resource.anchor
     document = getattr(anchor, "document", None)
-    source = document.source_text((*anchor.base, "location")) if isinstance(document, BicepDocument) else None
-    template = resource.extra.get("template")
-    if source and isinstance(template, dict) and isinstance(template.get("location"), dict):
-        template["location"]["text"] = source
+    if not isinstance(document, BicepDocument):
+        return
+    for name, provenance in resource.provenance.items():
+        source = document.source_text((*anchor.base, name))
+        if source:
+            resource.provenance[name] = dataclasses.replace(provenance, text=source)
 
 
-FRONT_END = BicepFrontEnd()

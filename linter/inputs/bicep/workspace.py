@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.syntax.parser import MAX_SOURCE_CHARS, parse
 from linter.inputs.bicep.syntax.problems import SyntaxProblem
 from linter.model import Position
-from linter.results import Diagnostic
 
 MAX_LOADED_BYTES = 4 * 1024 * 1024  # load*Content(): Bicep's own limits are lower still
 

@@ -19,15 +19,16 @@ from typing import TextIO
 import sarif_om as sarif
 
 from linter import __version__
-from linter.report import reported_results
+from linter.gcpause import collection_paused
 from linter.report.sarif.fingerprints import Fingerprints
 from linter.report.sarif.locations import SRCROOT, physical
 from linter.report.sarif.results import Candidate, announce, candidate, resource_label, to_sarif
 from linter.report.sarif.rules import NOTIFICATION_TEXT, rule_descriptor
 from linter.report.sarif.serialize import Serializer
-from linter.results import SEVERITY_RANK, Outcome, RunReport
+from linter.report.writing import WriteOptions, reported_results
+from linter.results import Outcome, RunReport
 from linter.rules import Rule
-from linter.scan import collection_paused
+from linter.vocabulary import SEVERITY_RANK
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -209,8 +210,8 @@ def _append_notification(run: sarif.Run, invocation: sarif.Invocation, note: sar
     invocation.tool_execution_notifications = [*(invocation.tool_execution_notifications or []), note]
 
 
-def write(report: RunReport, out: TextIO, show_unknown: bool, colour: bool) -> None:
-    text, warnings = render(report, show_unknown, MAX_RESULTS, MAX_GZIP_BYTES)
+def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
+    text, warnings = render(report, options.show_unknown, MAX_RESULTS, MAX_GZIP_BYTES)
     out.write(text)
     out.write("\n")
     for warning in warnings:

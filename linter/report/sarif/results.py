@@ -8,10 +8,13 @@ converted (the caller reports it as a notification): GitHub rejects the whole up
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import attr
 import sarif_om as sarif
 
+from linter.inputs import SOURCE_LINE
+from linter.inputs.registry import front_end
 from linter.report.sarif.fingerprints import Fingerprints
 from linter.report.sarif.locations import escape_link_text, logical, physical, plain_message
 from linter.results import Outcome, Result
@@ -19,7 +22,6 @@ from linter.results import Outcome, Result
 MAX_LOCATIONS = 1_000  # GitHub: locations per result; counted with the primary one, to be safe
 MAX_RELATED = MAX_LOCATIONS - 1
 MESSAGE_LINKS = 5  # related locations named in the message; the rest are still listed as related locations
-TEMPLATE_ORIGINS = ("arm", "bicep")
 
 
 @dataclass(slots=True)
@@ -54,19 +56,27 @@ def candidate(result: Result, fingerprints: Fingerprints) -> Candidate | None:
 
 def announce(result: Result, fingerprints: Fingerprints) -> None:
     """Tell the fingerprinter which template lines will be asked for, so each file is hashed once."""
-    if _is_template(result) and result.position is not None:
+    if _by_source_line(result) and result.position is not None:
         fingerprints.want(result.position.file, result.position.line)
 
 
-def _is_template(result: Result) -> bool:
-    return result.resource is not None and result.resource.origin.kind in TEMPLATE_ORIGINS
+def _by_source_line(result: Result) -> bool:
+    return result.resource is not None and _source_line_kind(result.resource.origin.kind)
+
+
+@cache
+def _source_line_kind(origin_kind: str) -> bool:
+    """Whether the front end that made resources of this origin fingerprints findings by source line."""
+    reader = front_end(origin_kind)
+    return reader is not None and reader.fingerprint == SOURCE_LINE
 
 
 def fingerprint(result: Result, fingerprints: Fingerprints) -> str:
-    """Template findings: GitHub's own line hash (falls back to the resource hash when the file is gone).
-    Resource findings: a hash of (rule, resource id), so re-exports that move rows keep the alert."""
+    """Findings in source files people edit (templates): GitHub's own line hash (falls back to the resource
+    hash when the file is gone). Other findings (exports): a hash of (rule, resource id), so re-exports that
+    move rows keep the alert. Which is which, each front end says (`FrontEnd.fingerprint`)."""
     position = result.position
-    if _is_template(result) and position is not None:
+    if _by_source_line(result) and position is not None:
         found = fingerprints.template(position.file, position.line)
         if found is not None:
             return found

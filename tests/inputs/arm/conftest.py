@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from linter.diagnostics import Diagnostic
 from linter.inputs import InputFile, LoadContext, Loaded
 from linter.inputs.arm import FRONT_END
 from linter.inputs.arm.evaluator import Env, evaluate_string
@@ -16,7 +17,6 @@ from linter.inputs.arm.scope import DeploymentContext
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.jsondoc import parse_json, read_json
 from linter.model import Resource
-from linter.results import Diagnostic
 
 TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"

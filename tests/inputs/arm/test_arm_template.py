@@ -140,20 +140,26 @@ def test_positions_of_a_resource_and_of_its_sku_name(arm):
     assert storage_account.locate(("sku", "name")).line == sku_line
 
 
-def test_location_source_says_whether_it_is_literal(tmp_path, arm):
-    inner = arm.template([storage("mod-literal", location="[parameters('loc')]")],
-                         parameters={"loc": {"type": "string"}})
+def test_location_provenance_says_where_the_value_came_from(tmp_path, arm):
+    inner = arm.template([storage("[concat('mod-', parameters('suffix'))]", location="[parameters('loc')]")],
+                         parameters={"loc": {"type": "string"}, "suffix": {"type": "string"}})
     arm.write(tmp_path, "t.json", arm.template(
         [storage("literal", location="eastus"),
          storage("variable", location="[variables('where')]"),
          storage("param", location="[parameters('location')]"),
+         storage("param-variable", location="[variables('chosen')]"),
          storage("context", location="[resourceGroup().location]"),
-         nested("mod", inner, scope="inner", params={"loc": "westus"})],
-        parameters={"location": {"type": "string", "defaultValue": "eastus"}}, variables={"where": "eastus"}))
+         nested("mod", inner, scope="inner", params={"loc": "westus", "suffix": "literal"}),
+         nested("mod2", inner, scope="inner", params={"loc": "[parameters('location')]", "suffix": "caller"})],
+        parameters={"location": {"type": "string", "defaultValue": "eastus"}},
+        variables={"where": "eastus", "chosen": "[parameters('location')]"}))
     loaded = arm.by_name(arm.load(tmp_path))
-    literal = {name: r.extra["template"]["location"]["literal"] for name, r in loaded.items()}
-    assert literal == {"literal": True, "variable": True, "param": False, "context": False, "mod-literal": True}
-    assert loaded["param"].extra["template"]["location"]["text"] == "[parameters('location')]"
+    sources = {name: r.fields()["template"]["location"]["source"] for name, r in loaded.items()}
+    assert sources == {"literal": "literal", "variable": "literal", "param": "parameter", "param-variable": "parameter",
+                       "context": "deployment", "mod-literal": "literal", "mod-caller": "caller"}
+    literal = {name: r.fields()["template"]["location"]["literal"] for name, r in loaded.items()}
+    assert [name for name, is_literal in literal.items() if is_literal] == ["literal", "variable", "mod-literal"]
+    assert loaded["param"].provenance["location"].text == "[parameters('location')]"
 
 
 def test_unknown_paths_name_their_cause(tmp_path, arm):

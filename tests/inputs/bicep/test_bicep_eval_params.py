@@ -108,7 +108,7 @@ def test_location_literal_vs_parameter_for_dr113(tmp_path, bicep):
         """})
     assert bicep.outcomes(tmp_path, "DR113") == {"kv-literal": "fail", "kv-param": "pass"}
     literal = next(r for r in bicep.load(tmp_path).resources if r.name == "kv-literal")
-    assert literal.extra["template"]["location"]["text"] == "'eastus2'"
+    assert literal.fields()["template"]["location"] == {"source": "literal", "literal": True, "text": "'eastus2'"}
 
 
 def test_rules_are_unknown_not_failed_when_a_registry_module_provides_the_value(tmp_path, bicep):

@@ -80,3 +80,11 @@ def as_expression(value: Any) -> str:
     if isinstance(value, list):
         return call("createArray", *(as_expression(item) for item in value))
     return literal(value)
+
+
+def to_json(text: str) -> Any:
+    """An expression as a JSON value: a plain string literal stays a plain string."""
+    if len(text) >= 2 and text[0] == "'" and text[-1] == "'" and "'" not in text[1:-1].replace("''", ""):
+        value = text[1:-1].replace("''", "'")
+        return "[" + value if value.startswith("[") else value
+    return wrap(text)

@@ -53,11 +53,7 @@ class Imports:
             owner.ws.report(f"import from '{source}': {parsed}",
                             Position(owner.parsed.display, statement.line, statement.col), severity="error")
             return f"'{source}' ({parsed})"
-        from linter.inputs.bicep.compile.transpile import FileTranspiler
-
-        k = len(self.table) + 1
-        library = FileTranspiler(owner.ws, parsed, (*owner.stack, path), var_prefix=f"_{k}.", namespace=f"_{k}",
-                                 root=owner.root)
+        library = owner.library(parsed, path, len(self.table) + 1)
         self.table[path] = library  # before binding its own imports: a cycle finds it here
         library.imports.bind(library.symbols.imports)
         library.add_declarations()

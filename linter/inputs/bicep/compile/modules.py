@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from linter.inputs.bicep.compile.armtext import call, quote, wrap
+from linter.inputs.bicep.compile.armtext import call, quote, to_json, wrap
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.jsondoc import JsonError, parse_json
 from linter.model import Position
@@ -73,9 +73,7 @@ def _template(t: FileTranspiler, module: ModuleSym) -> dict[str, Any] | None:
     if isinstance(parsed, str):
         _fail(t, module, f"module '{module.symbol}': {parsed}", f"module '{module.symbol}': {parsed}")
         return None
-    from linter.inputs.bicep.compile.transpile import transpile
-
-    transpiled = transpile(t.ws, parsed, t.stack)
+    transpiled = t.transpile_module(parsed)
     t.external.extend(transpiled.external)
     t.map.mount(("resources", module.symbol, "properties", "template"), transpiled.map)
     return transpiled.template
@@ -91,8 +89,6 @@ def module_name(t: FileTranspiler, module: ModuleSym, index: str | None) -> str:
 
 
 def module_json(t: FileTranspiler, module: ModuleSym) -> dict[str, Any]:
-    from linter.inputs.bicep.compile.transpile import to_json
-
     decl = module.decl
     path = ("resources", module.symbol)
     t.map.record(path, decl.line, decl.col, t.parsed.display)
@@ -140,8 +136,6 @@ def _parameters(t: FileTranspiler, module: ModuleSym, scope: dict[str, str], pat
 
 
 def _scope_fields(t: FileTranspiler, module: ModuleSym, out: dict[str, Any], local: dict[str, str]) -> None:
-    from linter.inputs.bicep.compile.transpile import to_json
-
     written = module.body.get("scope") if module.body is not None else None
     if written is None:
         return

@@ -43,7 +43,7 @@ class SourceMap:
             self._positions.setdefault(_key(path), Position(file or self.file, line, max(col, 1)))
 
     def record_text(self, path: PathKey, text: str) -> None:
-        """The source text of a value (DR113 shows how a location was written)."""
+        """The Bicep text of a value (a field's provenance shows how it was written)."""
         self._texts[_key(path)] = text
 
     def mount(self, path: PathKey, locator: Locator) -> None:

@@ -16,16 +16,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linter.inputs.bicep.compile.armtext import call, quote, wrap
+from linter.inputs.bicep.compile.armtext import call, quote, to_json, wrap
 from linter.inputs.bicep.compile.expressions import ExpressionTranslator, Scope
 from linter.inputs.bicep.compile.imports import Imports
-from linter.inputs.bicep.compile.modules import module_json, prepare_modules
+from linter.inputs.bicep.compile.modules import module_json, module_name, prepare_modules
 from linter.inputs.bicep.compile.parameters import parameter_spec
 from linter.inputs.bicep.compile.sourcemap import SourceMap
 from linter.inputs.bicep.compile.symbols import ModuleSym, ResourceSym, Symbols, access_symbol, collect
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.workspace import ParsedFile, Workspace
-from linter.model import Position, Unknown
+from linter.model import TRACKED_FIELDS, Position, Unknown
 
 PathKey = tuple[str | int, ...]
 SCHEMAS = {
@@ -84,6 +84,16 @@ class FileTranspiler(ExpressionTranslator):
         self.imports = Imports(self) if root is None else Imports(self, root.imports.table)
         self._iterables: dict[str, str] = {}
         self.module_templates: dict[str, dict[str, Any] | None] = {}
+
+    # ---- other files: modules and imports compile the files they name ---------------------------------------
+    def transpile_module(self, parsed: ParsedFile) -> Transpiled:
+        """A module's file, as a template of its own (cached: a module used twice is transpiled once)."""
+        return transpile(self.ws, parsed, self.stack)
+
+    def library(self, parsed: ParsedFile, path: Path, k: int) -> FileTranspiler:
+        """An imported file, its variables and functions renamed (`_k.`) into this file's root template."""
+        return FileTranspiler(self.ws, parsed, (*self.stack, path), var_prefix=f"_{k}.", namespace=f"_{k}",
+                              root=self.root)
 
     # ---- the template -----------------------------------------------------------------------------------
     def build(self) -> Transpiled:
@@ -350,10 +360,9 @@ class FileTranspiler(ExpressionTranslator):
                 continue
             child = (*path, prop.key)
             self.record(child, prop)
-            if prop.key == "location":
+            if prop.key in TRACKED_FIELDS:  # its provenance shows the Bicep text, and findings point here
                 self.map.record_text(child, self.source_text(prop.value))
-                # DR113 reads `template.location.*`: a finding about it points at the location line
-                self.record((*path, "template", "location"), prop)
+                self.record((*path, "template", prop.key), prop)
             out[prop.key] = self.value(prop.value, scope, child)
         return out
 
@@ -399,8 +408,6 @@ class FileTranspiler(ExpressionTranslator):
             return self.unknown(f"module '{module.symbol}' used as a value")
         kind, name, safe = steps[0]
         if kind == "m" and name == "name":
-            from linter.inputs.bicep.compile.modules import module_name
-
             return self.apply_steps(module_name(self, module, index), steps[1:], scope)
         if kind != "m" or name != "outputs":
             return self.apply_steps(self.reference(module, index, full=True), steps, scope)
@@ -435,11 +442,3 @@ class FileTranspiler(ExpressionTranslator):
             found = data.decode("utf-8-sig", errors="replace").splitlines() if isinstance(data, bytes) else []
             self.ws.cache[key] = found
         return found
-
-
-def to_json(text: str) -> Any:
-    """An expression as a JSON value: a plain string literal stays a plain string."""
-    if len(text) >= 2 and text[0] == "'" and text[-1] == "'" and "'" not in text[1:-1].replace("''", ""):
-        value = text[1:-1].replace("''", "'")
-        return "[" + value if value.startswith("[") else value
-    return wrap(text)

@@ -29,8 +29,6 @@ MSTR = "MSTR"  # '''multi-line string'''
 BAD = "BAD"  # a character that starts no token (already reported by the lexer)
 EOF = "EOF"
 
-STRING_PIECES = frozenset((STR, STR_L, MSTR))
-
 
 class Token:
     """One token. `line`/`col` are 1-based; `end_line`/`end_col` point just past its last character."""

@@ -14,7 +14,7 @@ expressions continue across lines inside parentheses, after an operator, and bef
 true inside parentheses, where that flag is ignored, and false inside braces and brackets.
 
 Layers, each a subclass of the one before: `cursor.Cursor` (tokens, failures, positions) ->
-`expressions.ExpressionParser` -> `typeexprs.TypeParser` -> `_Parser` here (declarations, recovery).
+`expressions.ExpressionParser` -> `types.TypeParser` -> `_Parser` here (declarations, recovery).
 """
 
 from __future__ import annotations
