@@ -93,16 +93,33 @@ def read(path: Path) -> str | None:
         return None
 
 
-def _json(path: Path) -> Any:
+def _document(path: Path) -> Any:
     text = read(path)
     if text is None:
         return None
     from linter.inputs.jsondoc import JsonError, parse_json
 
     try:
-        return parse_json(text, path.name).data
+        return parse_json(text, path.name)
     except JsonError:
         return None
+
+
+def _json(path: Path) -> Any:
+    document = _document(path)
+    return document.data if document is not None else None
+
+
+def _kind(path: Path, document: Any) -> str | None:
+    """What a JSON file is, as the scan's front ends recognise it ("arm-template", "resource-graph", ...)."""
+    from linter.inputs.registry import front_ends
+
+    for front in front_ends():
+        if path.suffix.lower() in front.suffixes:
+            kind = front.classify(path, document)
+            if kind is not None:
+                return kind
+    return None
 
 
 def survey(root: Path) -> Survey:
@@ -111,8 +128,6 @@ def survey(root: Path) -> Survey:
     found = Survey()
     if tree.truncated:
         found.unknown.append(f"more than {MAX_FILES} files: only the first were looked at")
-    from linter.inputs.sniff import classify_json
-
     templates: dict[Path, str] = {}  # path -> "arm" | "bicep"
     parameters: list[Path] = []
     bicepparams: list[Path] = []
@@ -131,8 +146,9 @@ def survey(root: Path) -> Survey:
                 if ":" not in module:  # br:, ts: are registry modules
                     modules.add((path.parent / module).resolve())
         elif name.endswith(".json"):
-            data = _json(path)
-            kind = classify_json(data) if data is not None else None
+            document = _document(path)
+            kind = _kind(path, document) if document is not None else None
+            data = document.data if document is not None else None
             if kind == "arm-template":
                 if isinstance(data.get("metadata"), dict) and isinstance(data["metadata"].get("_generator"), dict) \
                         and (path.with_suffix(".bicep")).exists():
@@ -185,7 +201,7 @@ def _set_location(deployment: Deployment, value: Any, source: str) -> None:
         return
     region = regions.normalise(value)
     deployment.location = region
-    if regions.is_known(region):
+    if regions.geography(region) is not None:  # in the region table
         deployment.notes.append(f"location from {source}")
     else:
         deployment.notes.append(f"location from {source}; `{region}` is not a region drlint knows: check it")
