@@ -10,6 +10,7 @@ import click
 
 from linter import __version__
 from linter.report import DEFAULT_FORMAT, FORMAT_NAMES, OUTPUT_FORMATS, output_format
+from linter.report.writing import WriteOptions
 from linter.results import Outcome, RunReport
 from linter.vocabulary import DEFAULT_FAIL_ON, DEFAULT_POSTURE, FAIL_ON_LEVELS, NEVER, POSTURES, reaches
 
@@ -80,12 +81,15 @@ def main() -> None:
               help="Text output: add the region matrix (which parts of each workload exist in which region).")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Report only findings not recorded in this baseline file, and how many of its entries are fixed.")
+@click.option("--omit-accepted", is_flag=True,
+              help="SARIF: leave suppressed and baselined findings out (by default they are kept, marked with "
+                   "`suppressions`; GitHub's upload does not dismiss them itself).")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Record this run's findings in FILE (adopt drlint on an existing estate; exit 0 for findings).")
 def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
          posture: str | None, output_format: str | None, output: Path | None, fail_on: str | None,
          show_unknown: bool, config_path: Path | None, no_config: bool, color: bool | None, summary: bool,
-         baseline_path: Path | None, write_baseline_path: Path | None) -> None:
+         baseline_path: Path | None, omit_accepted: bool, write_baseline_path: Path | None) -> None:
     """Check templates and Resource Graph exports under PATHS.
 
     PATHS are files or directories (walked, skipping .git, node_modules and hidden folders). Each file's
@@ -120,7 +124,8 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
         _baseline(report, baseline_path, write_baseline_path)
         if write_baseline_path is not None:
             effective_fail_on = NEVER  # recording today's findings is the point of the run
-    _emit(report, output_format or _default_format(output), output, show_unknown, color, summary)
+    _emit(report, output_format or _default_format(output), output,
+          WriteOptions(show_unknown, regions=summary, accepted=not omit_accepted), color)
     sys.exit(exit_code(report, effective_fail_on))
 
 
@@ -149,20 +154,21 @@ def _baseline(report: RunReport, compare_with: Path | None, record_in: Path | No
         report.baseline = apply_baseline(report.results, entries, str(compare_with))
 
 
-def _emit(report: RunReport, format_name: str, output: Path | None, show_unknown: bool,
-          color: bool | None, summary: bool = False) -> None:
+def _emit(report: RunReport, format_name: str, output: Path | None, options: WriteOptions,
+          color: bool | None) -> None:
+    from dataclasses import replace
+
     from linter.report import writer
-    from linter.report.writing import WriteOptions
 
     chosen = output_format(format_name)
     write = writer(format_name)
     if output is None:
         colour = sys.stdout.isatty() if color is None else color
-        write(report, sys.stdout, WriteOptions(show_unknown, colour and chosen.colour, summary))
+        write(report, sys.stdout, replace(options, colour=colour and chosen.colour))
         return
     try:
         with output.open("w", encoding="utf-8", newline="\n") as handle:
-            write(report, handle, WriteOptions(show_unknown, bool(color) and chosen.colour, summary))
+            write(report, handle, replace(options, colour=bool(color) and chosen.colour))
     except OSError as exc:
         raise InputError(f"cannot write {output}: {exc.strerror}") from None
     if not chosen.for_people:

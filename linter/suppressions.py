@@ -10,7 +10,7 @@ Three places say it:
   `suppress: [{rule: DR201, resource: "/subscriptions/*/hub-*", reason: "...", expires: 2026-06-30}]`
 
 A suppressed finding is not a failure, but it is not hidden either: SARIF carries it with `suppressions`
-(`inSource` or `external`, with the reason as justification), so code scanning shows it as dismissed. A
+(`inSource` or `external`, with the reason as justification), which SARIF consumers show as dismissed. A
 suppression without a reason or past its `expires` date suppresses nothing; those, and suppressions that match
 no finding of a rule that ran, are reported (located) so they do not rot.
 """

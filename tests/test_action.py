@@ -21,7 +21,8 @@ from tests.report.sarif_checks import github_problems, schema_problems
 
 ACTION = REPO / "action.yml"
 EXAMPLE = REPO / "docs" / "examples" / "github-workflow.yml"
-INPUTS = {"paths", "sarif-file", "posture", "fail-on", "config", "baseline", "show-unknown", "summary", "version"}
+INPUTS = {"paths", "sarif-file", "posture", "fail-on", "config", "baseline", "show-unknown", "omit-accepted",
+          "summary", "version"}
 
 
 def action() -> dict:
@@ -55,7 +56,7 @@ def test_inputs_reach_scripts_only_through_the_environment():
 def run_scan_step(tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess, dict, Path]:
     """Run the action's Scan script with bash as the runner would (`bash -e -o pipefail`)."""
     wrapper = tmp_path / "bin" / "drlint"
-    wrapper.parent.mkdir()
+    wrapper.parent.mkdir(exist_ok=True)
     wrapper.write_text(f'#!/bin/sh\nPYTHONPATH="{REPO}" exec "{sys.executable}" -m linter.cli "$@"\n')
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
     scan = step("Scan")
@@ -115,6 +116,11 @@ def test_scan_step_with_a_baseline(repo_copy):
     run, outputs, _ = run_scan_step(repo_copy, paths="estate", baseline="b.json")
     assert run.returncode == 0, run.stderr
     assert outputs["exit-code"] == "0"
+    kept = json.loads((work / "drlint.sarif").read_text())["runs"][0]["results"]
+    assert kept and all(r["suppressions"] for r in kept)  # accepted, kept as dismissed
+    run, outputs, _ = run_scan_step(repo_copy, paths="estate", baseline="b.json", **{"omit-accepted": "true"})
+    assert run.returncode == 0, run.stderr
+    assert json.loads((work / "drlint.sarif").read_text())["runs"][0]["results"] == []
 
 
 def test_example_workflow_uses_the_action_then_uploads_its_sarif():

@@ -148,7 +148,9 @@ def test_suppressed_results_in_sarif_are_valid_and_dismissed(tmp_path):
     log = json.loads(run.stdout)
     assert schema_problems(log, shared_path("schemas", "sarif-schema-2.1.0.json")) == []
     assert github_problems(log) == []
-    kinds = {r["ruleId"]: [s["kind"] for s in r.get("suppressions", [])] for r in log["runs"][0]["results"]}
+    results = log["runs"][0]["results"]
+    assert all("suppressions" in r for r in results)  # SARIF: all results carry the array once any does
+    kinds = {r["ruleId"]: [s["kind"] for s in r["suppressions"]] for r in results}
     assert kinds["DR201"] == ["inSource"] and kinds["DR402"] == ["inSource"] and kinds["DR105"] == ["external"]
     assert kinds["DR202"] == [] and kinds["DR101"] == []
     dismissed = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "DR201")["suppressions"][0]
@@ -156,6 +158,8 @@ def test_suppressed_results_in_sarif_are_valid_and_dismissed(tmp_path):
     assert dismissed["location"]["physicalLocation"]["region"]["startLine"] == 47
     notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert {n["descriptor"]["id"] for n in notes} == {"suppression-error"}
+    omitted = json.loads(drlint_process("scan", "infra", "--format", "sarif", "--omit-accepted", cwd=tmp_path).stdout)
+    assert sorted(r["ruleId"] for r in omitted["runs"][0]["results"]) == ["DR101", "DR202"]
 
 
 def test_hostile_comments_are_bounded_and_cleaned():

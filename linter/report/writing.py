@@ -12,6 +12,7 @@ class WriteOptions:
     show_unknown: bool = False  # also report checks whose outcome is UNKNOWN, with the reason
     colour: bool = False  # ANSI colours (only formats declared `colour=True` use them)
     regions: bool = False  # the text report adds the region matrix (`--summary`)
+    accepted: bool = True  # SARIF keeps accepted (suppressed, baselined) findings, marked with `suppressions`
 
 
 def reported_results(report: RunReport, show_unknown: bool, accepted: bool = False) -> list[Result]:

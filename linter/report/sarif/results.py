@@ -92,13 +92,13 @@ def fingerprint(result: Result, fingerprints: Fingerprints) -> str:
 
 @attr.s
 class Suppression(sarif.Suppression):
-    """sarif-om 1.0.4 names the review status `state`; SARIF 2.1.0 (and GitHub) read `status`."""
+    """sarif-om 1.0.4 names the review status `state`; SARIF 2.1.0 calls it `status`."""
 
     status = attr.ib(default=None, metadata={"schema_property_name": "status"})
 
 
-def suppressions(result: Result, baseline_file: str | None) -> list[sarif.Suppression] | None:
-    """Accepted risks: code scanning shows a result with suppressions as dismissed, with the justification."""
+def suppressions(result: Result, baseline_file: str | None) -> list[sarif.Suppression]:
+    """Accepted risks as SARIF suppressions (status accepted, the reason as justification); [] when none."""
     found: list[sarif.Suppression] = []
     for item in result.suppressions:
         where = physical(item.position)
@@ -108,7 +108,8 @@ def suppressions(result: Result, baseline_file: str | None) -> list[sarif.Suppre
     if result.baseline_state == "unchanged" and not found:
         found.append(Suppression(kind="external", status="accepted",
                                  justification=f"recorded in the baseline {baseline_file or ''}".strip()))
-    return found or None
+    # SARIF 3.27.23: once a tool evaluates suppressions, every result carries the array (empty: not suppressed).
+    return found
 
 
 def to_sarif(found: Candidate, rule_index: int, baseline_file: str | None = None) -> sarif.Result:
