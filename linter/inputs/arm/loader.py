@@ -60,9 +60,9 @@ class Sink:
 
     def find_id(self, key: str) -> Any:
         for run in self.runs:
-            index = run._by_id
-            if index is not None and key in index:
-                return index[key]
+            found = run.resource_index.indexed(key)
+            if found is not None:
+                return found
         return None
 
 

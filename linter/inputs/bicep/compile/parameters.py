@@ -18,56 +18,61 @@ _BUILTIN = {"string": "string", "int": "int", "bool": "bool", "object": "object"
 MAX_TYPE_DEPTH = 20
 
 
-def parameter_spec(t: FileTranspiler, param: A.Param) -> dict[str, Any]:
-    arm_type, nullable = type_of(t, param.type, 0)
-    secure = any(d.name == "secure" for d in param.decorators)
-    if secure:
-        arm_type = "securestring" if arm_type == "string" else "secureObject"
-    spec: dict[str, Any] = {"type": arm_type}
-    if nullable:
-        spec["nullable"] = True
-    for decorator in param.decorators:
-        if decorator.name == "allowed" and len(decorator.args) == 1:
-            spec["allowedValues"] = t.value(decorator.args[0], {})
-    if param.default is not None:
-        path = ("parameters", param.name, "defaultValue")
-        t.record(path, param.default)
-        spec["defaultValue"] = t.value(param.default, {}, path)
-    return spec
+class Parameters:
+    """One file's parameter declarations, as the ARM parameter specs the evaluator binds values to."""
 
+    def __init__(self, owner: FileTranspiler) -> None:
+        self.owner = owner
 
-def type_of(t: FileTranspiler, node: Any, depth: int) -> tuple[str, bool]:
-    """The ARM type of a type expression, and whether it admits null."""
-    if depth > MAX_TYPE_DEPTH:
+    def parameter_spec(self, param: A.Param) -> dict[str, Any]:
+        arm_type, nullable = self.type_of(param.type, 0)
+        secure = any(d.name == "secure" for d in param.decorators)
+        if secure:
+            arm_type = "securestring" if arm_type == "string" else "secureObject"
+        spec: dict[str, Any] = {"type": arm_type}
+        if nullable:
+            spec["nullable"] = True
+        for decorator in param.decorators:
+            if decorator.name == "allowed" and len(decorator.args) == 1:
+                spec["allowedValues"] = self.owner.value(decorator.args[0], {})
+        if param.default is not None:
+            path = ("parameters", param.name, "defaultValue")
+            self.owner.record(path, param.default)
+            spec["defaultValue"] = self.owner.value(param.default, {}, path)
+        return spec
+
+    def type_of(self, node: Any, depth: int) -> tuple[str, bool]:
+        """The ARM type of a type expression, and whether it admits null."""
+        if depth > MAX_TYPE_DEPTH:
+            return "object", False
+        if isinstance(node, A.NullableType):
+            return self.type_of(node.inner, depth + 1)[0], True
+        if isinstance(node, A.TypeRef):
+            if node.name in _BUILTIN:
+                return _BUILTIN[node.name], False
+            declared = self.owner.symbols.types.get(node.name)
+            if declared is not None:
+                return self.type_of(declared.type, depth + 1)
+            imported = self.owner.imports.type_decl(node.name)
+            if imported is not None:
+                owner, declared = imported
+                return owner.parameters.type_of(declared.type, depth + 1)
+            return "object", False
+        if isinstance(node, (A.ArrayType, A.TupleType)):
+            return "array", False
+        if isinstance(node, A.UnionType):
+            kinds = [self.type_of(m, depth + 1) for m in node.members]
+            nullable = any(isinstance(m, A.NullLit) for m in node.members) or any(n for _, n in kinds)
+            named = [k for k, _ in kinds if k != "null"]
+            return (named[0] if named else "object"), nullable
+        if isinstance(node, (A.StringLit, A.InterpString)):
+            return "string", False
+        if isinstance(node, (A.IntLit, A.Unary)):
+            return "int", False
+        if isinstance(node, A.BoolLit):
+            return "bool", False
+        if isinstance(node, A.NullLit):
+            return "null", True
+        if isinstance(node, A.ResourceType):
+            return "string", False
         return "object", False
-    if isinstance(node, A.NullableType):
-        return type_of(t, node.inner, depth + 1)[0], True
-    if isinstance(node, A.TypeRef):
-        if node.name in _BUILTIN:
-            return _BUILTIN[node.name], False
-        declared = t.symbols.types.get(node.name)
-        if declared is not None:
-            return type_of(t, declared.type, depth + 1)
-        imported = t.imports.type_decl(node.name)
-        if imported is not None:
-            owner, declared = imported
-            return type_of(owner, declared.type, depth + 1)
-        return "object", False
-    if isinstance(node, (A.ArrayType, A.TupleType)):
-        return "array", False
-    if isinstance(node, A.UnionType):
-        kinds = [type_of(t, m, depth + 1) for m in node.members]
-        nullable = any(isinstance(m, A.NullLit) for m in node.members) or any(n for _, n in kinds)
-        named = [k for k, _ in kinds if k != "null"]
-        return (named[0] if named else "object"), nullable
-    if isinstance(node, (A.StringLit, A.InterpString)):
-        return "string", False
-    if isinstance(node, (A.IntLit, A.Unary)):
-        return "int", False
-    if isinstance(node, A.BoolLit):
-        return "bool", False
-    if isinstance(node, A.NullLit):
-        return "null", True
-    if isinstance(node, A.ResourceType):
-        return "string", False
-    return "object", False

@@ -19,8 +19,8 @@ from typing import Any
 from linter.inputs.bicep.compile.armtext import call, quote, to_json, wrap
 from linter.inputs.bicep.compile.expressions import ExpressionTranslator, Scope
 from linter.inputs.bicep.compile.imports import Imports
-from linter.inputs.bicep.compile.modules import module_json, module_name, prepare_modules
-from linter.inputs.bicep.compile.parameters import parameter_spec
+from linter.inputs.bicep.compile.modules import Modules
+from linter.inputs.bicep.compile.parameters import Parameters
 from linter.inputs.bicep.compile.sourcemap import SourceMap
 from linter.inputs.bicep.compile.symbols import ModuleSym, ResourceSym, Symbols, access_symbol, collect
 from linter.inputs.bicep.syntax import ast as A
@@ -77,13 +77,13 @@ class FileTranspiler(ExpressionTranslator):
         self.root = root or self
         self.map = SourceMap(parsed.display) if root is None else root.map
         self.external: list[str] = []
-        self.failed_modules: dict[str, str] = {}  # module symbol -> why its template is not available
         self._unknowns: dict[str, str] = {} if root is None else root._unknowns
         self.variables: dict[str, Any] = {} if root is None else root.variables
         self.functions: list[dict[str, Any]] = [] if root is None else root.functions
         self.imports = Imports(self) if root is None else Imports(self, root.imports.table)
         self._iterables: dict[str, str] = {}
-        self.module_templates: dict[str, dict[str, Any] | None] = {}
+        self.parameters = Parameters(self)
+        self.modules = Modules(self)
 
     # ---- other files: modules and imports compile the files they name ---------------------------------------
     def transpile_module(self, parsed: ParsedFile) -> Transpiled:
@@ -98,7 +98,7 @@ class FileTranspiler(ExpressionTranslator):
     # ---- the template -----------------------------------------------------------------------------------
     def build(self) -> Transpiled:
         self.imports.bind(self.symbols.imports)
-        self.module_templates = prepare_modules(self)
+        self.modules.module_templates = self.modules.prepare_modules()
         template: dict[str, Any] = {
             "$schema": SCHEMAS.get(self.symbols.target_scope, SCHEMAS["resourceGroup"]),
             "languageVersion": "2.0",
@@ -107,7 +107,7 @@ class FileTranspiler(ExpressionTranslator):
         parameters = {}
         for name, param in self.symbols.params.items():
             self.map.record(("parameters", name), param.line, param.col)
-            parameters[name] = parameter_spec(self, param)
+            parameters[name] = self.parameters.parameter_spec(param)
         template["parameters"] = parameters
         self.add_declarations()
         template["functions"] = self.functions
@@ -116,7 +116,7 @@ class FileTranspiler(ExpressionTranslator):
             if isinstance(declared, ResourceSym):
                 resources[declared.symbol] = self.resource_json(declared)
             else:
-                resources[declared.symbol] = module_json(self, declared)
+                resources[declared.symbol] = self.modules.module_json(declared)
         template["resources"] = resources
         outputs = {}
         for output in self.symbols.outputs:
@@ -203,7 +203,7 @@ class FileTranspiler(ExpressionTranslator):
                 return self.unknown(f"'{symbol}' is a collection; index it to read one copy")
         if resource is not None:
             return self.resource_access(resource, index, steps, scope)
-        return self.module_access(module, index, steps, scope)  # type: ignore[arg-type]
+        return self.modules.module_access(module, index, steps, scope)  # type: ignore[arg-type]
 
     def call_symbol(self, node: A.Call, scope: Scope) -> str | None:
         args = [self.expr(a, scope) for a in node.args]
@@ -401,29 +401,6 @@ class FileTranspiler(ExpressionTranslator):
                                          self.expr(scope.args[0], local)))
             return
         out["scope"] = wrap(self.expr(scope, local))
-
-    def module_access(self, module: ModuleSym, index: str | None, steps: list[tuple[str, Any, bool]],
-                      scope: Scope) -> str:
-        if not steps:
-            return self.unknown(f"module '{module.symbol}' used as a value")
-        kind, name, safe = steps[0]
-        if kind == "m" and name == "name":
-            return self.apply_steps(module_name(self, module, index), steps[1:], scope)
-        if kind != "m" or name != "outputs":
-            return self.apply_steps(self.reference(module, index, full=True), steps, scope)
-        if module.symbol in self.failed_modules:
-            return self.unknown(self.failed_modules[module.symbol])
-        if len(steps) == 1:
-            return self.unknown(f"the outputs of module '{module.symbol}' as one object")
-        output = steps[1]
-        rest = [output, ("m", "value", output[2]), *steps[2:]]
-        base = self.reference(module, index, full=False)
-        if safe:  # `mod.?outputs`: null when the module is not deployed
-            if module.condition is not None:
-                condition = self.expr(module.condition, self.loop_scope(module, index))
-                base = call("if", condition, base, "null()")
-            return self.apply_steps(base, [steps[0], *rest], scope)
-        return self.apply_steps(base + ".outputs", rest, scope)
 
     def source_text(self, node: A.Node) -> str:
         """The Bicep text of a node (one line at most), for messages."""

@@ -1,0 +1,60 @@
+"""A template's variables: evaluated on first use (a variable may be used before it is declared), copy
+variables expanded, and whether each is a literal in the source (for provenance)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from linter.inputs.arm import provenance
+from linter.inputs.arm.evaluator import Env, expand_copy, resolve
+from linter.inputs.arm.functions.core import get_ci
+from linter.inputs.arm.memo import _memoised
+from linter.model import MISSING, Unknown
+
+if TYPE_CHECKING:
+    from linter.inputs.arm.template import TemplateRun
+
+
+class Variables:
+    __slots__ = ("_vars", "run")
+
+    def __init__(self, run: TemplateRun) -> None:
+        self.run = run
+        self._vars: dict[str, Any] = {}
+
+    def variable(self, name: str, env: Env) -> Any:
+        owner = self.run._definitions()
+        if owner is not self.run:
+            return owner.variable(name, env)
+        return _memoised(self._vars, name, "variable", self._variable_value)
+
+    def _variable_raw(self, name: str) -> Any:
+        variables = self.run._section("variables")
+        value = get_ci(variables, name)
+        if value is MISSING:
+            for spec in variables.get("copy") or []:
+                if isinstance(spec, dict) and str(spec.get("name", "")).lower() == name.lower():
+                    return ("copy", spec)
+        return value
+
+    def _variable_value(self, name: str) -> Any:
+        raw = self._variable_raw(name)
+        if raw is MISSING:
+            return Unknown(f"the template has no variable '{name}'")
+        if isinstance(raw, tuple):
+            return expand_copy(raw[1], Env(self.run))
+        return resolve(raw, Env(self.run))
+
+    def variable_raw(self, name: str) -> Any:
+        """A variable as declared (MISSING when there is none; a copy variable's spec is a tuple)."""
+        owner = self.run._definitions()
+        return owner.variable_raw(name) if owner is not self.run else self._variable_raw(name)
+
+    def variable_literal(self, name: str, depth: int = 0) -> bool:
+        owner = self.run._definitions()
+        if owner is not self.run:
+            return owner.variable_literal(name, depth)
+        raw = self._variable_raw(name)
+        if raw is MISSING or isinstance(raw, tuple):
+            return False
+        return provenance.is_literal(raw, self.run, depth)
