@@ -253,8 +253,11 @@ def apply_suppressions(results: list[Result], resources: Iterable[Resource], con
         key = (s.position.file, s.position.line, s.position.column, s.rule.upper())
         return uses.setdefault(key, _Use(s))
 
-    bicep = {f: bicep_suppressions(text, f) for f in files if f.lower().endswith(".bicep")
-             for text in [_read(root, f)] if text is not None}
+    # The scanned files, and the files findings point into (a module named by a scanned template).
+    wanted = {f for f in files if f.lower().endswith(".bicep")}
+    wanted.update(file for result in results if result.outcome in _SUPPRESSIBLE
+                  for file, _ in _lines_of(result) if file.lower().endswith(".bicep"))
+    bicep = {f: bicep_suppressions(text, f) for f in sorted(wanted) for text in [_read(root, f)] if text is not None}
     for suppressions in bicep.values():
         for entries in suppressions.values():
             for s in entries:

@@ -174,3 +174,18 @@ def test_hostile_comments_are_bounded_and_cleaned():
     assert counted == MAX_SUPPRESSIONS
     malformed = bicep_suppressions("// drlint-disable-next-line DR201 $(rm -rf): r\nvar x = 1\n", "x.bicep")
     assert [s.rule for s in malformed[2]] == [""]  # reported as naming no rule, never half-parsed
+
+
+def test_comment_in_a_module_applies_when_only_the_parent_is_named(tmp_path):
+    shutil.copytree(FIXTURES / "rules" / "DR201" / "bicep-fail-local-module", tmp_path / "infra")
+    module = tmp_path / "infra" / "modules" / "storage.bicep"
+    lines = module.read_text().splitlines()
+    declaration = next(i for i, line in enumerate(lines) if line.startswith("resource"))
+    lines.insert(declaration, "// drlint-disable-next-line DR202: accepted in the module")
+    module.write_text("\n".join(lines) + "\n")
+    # the module file itself is not named on the command line
+    report, _ = scan_json("infra/main.bicep", "infra/main.bicepparam", "--select", "DR202", cwd=tmp_path)
+    (dr202,) = [r for r in report["results"] if r["rule"] == "DR202"]
+    assert dr202["file"] == "infra/modules/storage.bicep"
+    assert [(s["file"], s["line"]) for s in dr202["suppressions"]] == [("infra/modules/storage.bicep",
+                                                                          declaration + 1)]
