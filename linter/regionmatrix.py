@@ -8,7 +8,9 @@ a region with a hub but no storage, a registry without a replica, a single regio
 A gap is a region of the workload (one that has a hub, or a Foundry account) where a part the workload uses
 is absent. Geo-redundant storage counts in its paired region (its secondary copy is there), a registry in the
 regions of its replicas, a Cosmos DB account in each of its `locations`. A part whose region cannot be known
-(a template parameter without a value) is shown in a `?` column, never guessed. When every workload region
+(a template parameter without a value) is shown in a `?` column, never guessed; a part the input cannot show
+(Resource Graph does not index connections, through which hubs reach AI accounts, Cosmos DB and AI Search)
+is `?`, not empty. When every workload region
 is one region, its paired region is added as a column: that is where the gaps of a single-region estate are.
 """
 
@@ -31,6 +33,7 @@ MAX_NAMES = 3  # names shown in a cell before "+n"
 # Parts in the order rows are shown. Hub workloads have no "registry" row for Foundry accounts (no registry).
 HUB_PARTS = ("hub", "projects", "AI accounts", "storage", "registry", "App Insights", "Cosmos DB", "AI Search")
 ACCOUNT_PARTS = ("account", "projects", "AI accounts", "storage", "App Insights", "Cosmos DB", "AI Search")
+CONNECTED_PARTS = ("AI accounts", "Cosmos DB", "AI Search")  # known through connections only (for hubs)
 _CATEGORIES = {
     "aiservices": "AI accounts", "azureopenai": "AI accounts", "cognitiveservice": "AI accounts",
     "azurestorageaccount": "storage", "azureblob": "storage", "appinsights": "App Insights",
@@ -42,10 +45,13 @@ _CATEGORIES = {
 class Cell:
     names: tuple[str, ...] = ()  # a copy is named with its kind: "st1 (geo copy)", "acr (replica)"
     gap: bool = False
+    unseen: bool = False  # the input cannot show this part (Resource Graph does not index connections)
 
-    def text(self, gap_mark: str = "✗ missing", empty: str = "–") -> str:
+    def text(self, gap_mark: str = "✗ missing", empty: str = "–", unseen: str = "?") -> str:
         if self.gap:
             return gap_mark
+        if self.unseen and not self.names:
+            return unseen
         if not self.names:
             return empty
         shown = ", ".join(self.names[:MAX_NAMES])
@@ -71,6 +77,7 @@ class _Parts:
 
     def __init__(self) -> None:
         self.places: dict[str, dict[str, list[str]]] = {}
+        self.unseen: set[str] = set()  # parts known only through connections the input cannot show
 
     def add(self, part: str, resource: Resource, region: Any = MISSING, note: str = "") -> None:
         place = _region(resource.location if region is MISSING else region)
@@ -136,6 +143,8 @@ def _hub_parts(estate: Estate, hubs: list[Resource]) -> _Parts:
         if registry is not None:
             _add_dependency(parts, "registry", registry, estate)
         _connections(parts, estate, estate.children(hub))
+        if hub.origin.unobserved_reason(HUBS + "/connections"):
+            parts.unseen.update(CONNECTED_PARTS)
     for project in estate.of_type(HUBS):
         hub_id = _prop(project, "hubResourceId")
         if _kind(project) == "project" and isinstance(hub_id, str) and hub_id.lower() in hub_ids:
@@ -150,6 +159,8 @@ def _account_parts(estate: Estate, accounts: list[Resource]) -> _Parts:
         parts.add("account", account)
         children = estate.children(account)
         _connections(parts, estate, children)
+        if account.origin.unobserved_reason(ACCOUNTS + "/projects/connections"):
+            parts.unseen.update(CONNECTED_PARTS)
         for child in children:
             if child.type_key == ACCOUNTS + "/projects":
                 parts.add("projects", child)
@@ -209,7 +220,7 @@ def _matrix(title: str, heads: list[Resource], parts: _Parts, order: tuple[str, 
     for part in order:
         places = parts.places.get(part, {})
         if not places and part != head_part:
-            workload.rows.append((part, [Cell() for _ in ordered]))
+            workload.rows.append((part, [Cell(unseen=part in parts.unseen) for _ in ordered]))
             continue
         cells = []
         for region in ordered:
@@ -222,6 +233,8 @@ def _matrix(title: str, heads: list[Resource], parts: _Parts, order: tuple[str, 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_CELL = 60
+LEGEND = ("MISSING: a region of the workload without this part; -: not used there; ?: not visible in this input "
+          "(connections) or in an unknown region")
 
 
 def printable(text: str, limit: int = MAX_CELL) -> str:
@@ -244,4 +257,6 @@ def render_text(workloads: list[Workload]) -> str:
         for row in [header, *rows]:
             lines.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
         blocks.append("\n".join(lines))
+    if blocks:
+        blocks.append(LEGEND)
     return "\n\n".join(blocks)

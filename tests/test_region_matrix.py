@@ -26,6 +26,8 @@ def test_demo_hubs_show_their_gaps_through_the_cli():
     assert rows["hub"][1:] == ["hub-contoso-cus", "hub-contoso-eus2", "-"]
     assert rows["registry"][1:] == ["MISSING", "crcontosoai", "crcontosoai", "(replica)"]
     assert rows["projects"][1] == "MISSING"
+    # Resource Graph does not index connections: the parts reached through them are not visible, not absent
+    assert rows["AI"][2:] == ["?", "?", "?"] and rows["Cosmos"][2:] == ["?", "?", "?"]
     assert "Regions of" not in drlint_process("scan", DEMO).stdout  # only with --summary
 
 

@@ -89,9 +89,12 @@ def regions_section(workloads: list[Workload]) -> list[str]:
             heads += f" +{len(workload.heads) - 5}"
         gaps = workload.gaps
         lines += ["", f"### Regions: {cell(workload.title)} ({heads}), {gaps} gap{'s' if gaps != 1 else ''}", ""]
-        rows = [[cell(part), *(cell(c.text("MISSING", "–"), 120) if not c.gap else "❌ **missing**"
+        rows = [[cell(part), *(cell(c.text("MISSING", "–", "? not visible"), 120) if not c.gap else "❌ **missing**"
                                for c in cells)] for part, cells in workload.rows]
         lines += _table(["part", *(cell(r) for r in workload.regions)], rows, "parts")
+    if workloads:
+        lines += ["", "❌ a region of the workload without this part · – not used there · ? not visible in this "
+                      "input (connections) or in an unknown region"]
     return lines
 
 
