@@ -135,3 +135,27 @@ def test_example_workflow_uses_the_action_then_uploads_its_sarif():
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
     assert upload["with"]["sarif_file"] == ours["with"]["sarif-file"]
     assert "cancelled()" in upload["if"]
+
+
+def test_install_step_installs_the_checkout_and_exports_the_command(tmp_path):
+    """The install script with `python3 -m venv` and pip replaced by recorders (no network in tests)."""
+    fake = tmp_path / "fakebin"
+    fake.mkdir()
+    log = tmp_path / "calls.txt"
+    (fake / "python3").write_text(f'#!/bin/sh\necho "python3 $*" >> "{log}"\nmkdir -p "$3/bin"\n'
+                                  f'printf \'#!/bin/sh\\necho "venv-python $*" >> "{log}"\\n\' > "$3/bin/python"\n'
+                                  'chmod +x "$3/bin/python"\n')
+    (fake / "python3").chmod(0o755)
+    env = {"PATH": f"{fake}:/usr/bin:/bin", "RUNNER_TEMP": str(tmp_path), "GITHUB_ENV": str(tmp_path / "env"),
+           "DRLINT_SPEC": "", "ACTION_PATH": str(REPO)}
+    run = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step("Install drlint")["run"]], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0] == f"python3 -m venv {tmp_path}/drlint-venv"
+    assert calls[1].startswith("venv-python -m pip install") and calls[1].endswith(str(REPO))
+    assert (tmp_path / "env").read_text() == f"DRLINT={tmp_path}/drlint-venv/bin/drlint\n"
+    env["DRLINT_SPEC"] = "drlint==1.2.3"
+    subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step("Install drlint")["run"]], env=env, check=True,
+                   capture_output=True)
+    assert log.read_text().splitlines()[-1].endswith("drlint==1.2.3")
