@@ -52,7 +52,7 @@ class Survey:
     exports: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
-    hidden: list[str] = field(default_factory=list)  # IaC folders a plain `drlint scan` walk skips
+    hidden: list[str] = field(default_factory=list)  # IaC folders a folder walk skips (named in deployments:)
 
 
 class _Tree:
@@ -427,17 +427,17 @@ def report_lines(found: Survey, written: str) -> list[str]:
         where = d.location or "region unknown"
         lines.append(f"  {d.name}: {d.template}" + (f" + {d.parameters}" if d.parameters else "") + f" ({where})")
     assumed = ["posture hot-cold (the default)", *found.assumed]
-    lines.append("Assumed:")
-    lines += [f"  - {_comment(a)}" for a in assumed]
     unknown = list(found.unknown)
     if found.hidden:
-        unknown.append(f"templates in hidden folders ({', '.join(found.hidden)}) are skipped by `drlint scan .`: "
-                       f"scan them by name (drlint scan {found.hidden[0]})")
+        assumed.append(f"templates in hidden folders ({', '.join(found.hidden)}) are infrastructure; a folder walk "
+                       f"skips hidden folders, so name them when you scan")
+    lines.append("Assumed:")
+    lines += [f"  - {_comment(a)}" for a in assumed]
     if unknown:
         lines.append("Could not tell:")
         lines += [f"  - {_comment(u)}" for u in unknown]
     if found.exports:
         lines.append("Resource Graph exports found (scan them too): " + ", ".join(found.exports[:5])
                      + (f" and {len(found.exports) - 5} more" if len(found.exports) > 5 else ""))
-    lines.append("Next: drlint scan . --show-unknown")
+    lines.append("Next: drlint scan " + " ".join([".", *found.hidden]) + " --show-unknown")
     return lines

@@ -106,3 +106,18 @@ def test_empty_folder_and_hostile_names(tmp_path):
     assert run.returncode == 0, run.stderr
     (deployment,) = config_of(tmp_path)["deployments"]
     assert deployment["template"] == 'odd/we"ird: # name.json'
+
+
+def test_templates_in_hidden_folders_are_checked_through_the_config(tmp_path):
+    (tmp_path / ".infra").mkdir()
+    shutil.copy(FIXTURES / "rules" / "DR201" / "bicep-fail" / "main.bicep", tmp_path / ".infra" / "main.bicep")
+    (tmp_path / ".infra" / "main.bicepparam").write_text(
+        "using './main.bicep'\n\nparam location = 'westeurope'\nparam prefix = 'agents'\n")
+    run = drlint_process("init", cwd=tmp_path)
+    assert run.returncode == 0 and ".infra" in run.stdout.split("Assumed:")[1]
+    assert "Next: drlint scan . .infra" in run.stdout
+    (deployment,) = config_of(tmp_path)["deployments"]
+    assert deployment["template"] == ".infra/main.bicep" and deployment["location"] == "westeurope"
+    report = json.loads(drlint_process("scan", ".", ".infra", "--format", "json", cwd=tmp_path).stdout)
+    assert any(r["file"] == ".infra/main.bicep" and r["rule"] == "DR101" for r in report["results"])
+    assert {r["location"] for r in report["results"] if r["rule"] == "DR101"} == {"westeurope"}
