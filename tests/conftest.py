@@ -25,12 +25,13 @@ def shared_path(*parts: str) -> Path:
 def drlint_process(*args: object, cwd: Path | None = None, timeout: int = 120, env: dict | None = None):
     """Run `python -m linter.cli` on this checkout's code as a separate process.
 
-    GITHUB_ACTIONS is not passed on (it changes the default output format) unless `env` sets it."""
+    GitHub Actions' variables are not passed on (they change the default output format and annotation paths)
+    unless `env` sets them."""
     import os
     import subprocess
     import sys
 
-    inherited = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    inherited = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE")}
     env = {**inherited, **(env or {}), "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "linter.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout, env=env)

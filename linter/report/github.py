@@ -54,7 +54,24 @@ def command(level: str, message: str, file: str | None = None, line: int | None 
     return f"{head}::{escape_data(message)}"
 
 
-def _finding(result: Result) -> str:
+def workspace_prefix(report: RunReport) -> str:
+    """Annotation paths are relative to the repository (GITHUB_WORKSPACE); drlint's are relative to the scan
+    root. When the root is a folder inside the workspace (`cd infra && drlint scan .`), that folder is the
+    prefix to add."""
+    import os
+    from pathlib import Path
+
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace or report.root is None:
+        return ""
+    try:
+        inner = Path(report.root).resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except (ValueError, OSError):
+        return ""
+    return "" if inner == "." else inner + "/"
+
+
+def _finding(result: Result, prefix: str = "") -> str:
     if result.outcome is Outcome.UNKNOWN:
         level, title = "notice", f"{result.rule.id} cannot tell"
     elif result.outcome is Outcome.ERROR:
@@ -67,10 +84,11 @@ def _finding(result: Result) -> str:
         message = f"(new since the baseline) {message}"
     if position is None:
         return command(level, message, title=title)
-    return command(level, message, position.file, position.line, position.column, title)
+    return command(level, message, prefix + position.file, position.line, position.column, title)
 
 
 def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
+    prefix = workspace_prefix(report)
     for diagnostic in report.diagnostics:
         level = "error" if diagnostic.severity == "error" else "warning"
         position = diagnostic.position
@@ -78,10 +96,10 @@ def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
         if position is None:
             out.write(command(level, diagnostic.message, title=title) + "\n")
         else:
-            out.write(command(level, diagnostic.message, position.file, position.line, position.column, title)
-                      + "\n")
+            out.write(command(level, diagnostic.message, prefix + position.file, position.line, position.column,
+                              title) + "\n")
     for result in reported_results(report, options.show_unknown):
-        out.write(_finding(result) + "\n")
+        out.write(_finding(result, prefix) + "\n")
     # A plain line for the log (not a command): what the run found, as in the text report.
     out.write(_visible(summary_line(report)) + "\n")
     if report.baseline is not None:

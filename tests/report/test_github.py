@@ -92,3 +92,14 @@ def test_hostile_resource_name_cannot_inject_a_command(tmp_path):
     assert all(line.startswith("::") or not line.startswith(":") for line in lines)
     injected = [parse(line) for line in lines if "injected" in line]
     assert injected and all("\n::error file=evil.json::injected" in message for _, _, message in injected)
+
+
+def test_paths_are_relative_to_the_workspace_when_scanning_from_a_subfolder(tmp_path):
+    shutil.copytree(DEMO, tmp_path / "infra" / "estate")
+    run = drlint_process("scan", ".", "--format", "github", cwd=tmp_path / "infra",
+                         env={"GITHUB_WORKSPACE": str(tmp_path)})
+    files = {parse(line)[1]["file"] for line in run.stdout.splitlines() if line.startswith("::")}
+    assert files == {"infra/estate/estate.json"}
+    plain = drlint_process("scan", ".", "--format", "github", cwd=tmp_path / "infra")
+    assert {parse(line)[1]["file"] for line in plain.stdout.splitlines() if line.startswith("::")} == {
+        "estate/estate.json"}
