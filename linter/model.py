@@ -251,6 +251,14 @@ class Resource:
             }
             if self.provenance:
                 self._fields["template"] = {k: p.as_field() for k, p in self.provenance.items()}
+            # The parent's id, for rules that reach a child's parent (`ref: parentId`): a deployment's
+            # account, a connection's project. Absent for top-level resources.
+            if self.parent_id is not None:
+                self._fields.setdefault("parentId", self.parent_id)
+            elif isinstance(self.id, Unknown) and self.type.count("/") >= 2:
+                # a child whose own id is unknown has an unknown parent, not none
+                self._fields.setdefault("parentId", Unknown("its parent is "
+                                                            f"not known: {self.id.reason}"))
         return self._fields
 
     def get(self, key: str) -> Any:

@@ -34,6 +34,7 @@ class RuleDocs:
     arm: str = ""
     bicep: str = ""
     references: list[str] = field(default_factory=list)
+    guidance: list[tuple[str, str]] = field(default_factory=list)  # (quoted sentence, source URL)
 
 
 @dataclass(slots=True)
@@ -165,7 +166,7 @@ def _error(message: str, path: tuple[str | int, ...], document: YamlDocument) ->
 _RULE_ID = re.compile(r"[A-Za-z]{2,}[0-9]+\Z")
 _TOP_KEYS = {"id", "name", "title", "severity", "postures", "tags", "scope", "select", "condition", "message",
              "docs", "parameters"}
-_DOC_KEYS = {"what", "why", "fix", "arm", "bicep", "references"}
+_DOC_KEYS = {"what", "why", "fix", "arm", "bicep", "references", "guidance"}
 
 
 def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
@@ -267,8 +268,15 @@ def _compile_docs(raw: Any, document: YamlDocument) -> RuleDocs:
     references = raw.get("references", [])
     if not isinstance(references, list) or any(not isinstance(r, str) for r in references):
         raise _error("`docs.references` is a list of URLs", ("docs", "references"), document)
+    guidance = raw.get("guidance", [])
+    if not isinstance(guidance, list) or any(
+            not isinstance(g, Mapping) or not isinstance(g.get("quote"), str) or not isinstance(g.get("source"), str)
+            for g in guidance):
+        raise _error("`docs.guidance` is a list of {quote: <sentence>, source: <URL>}", ("docs", "guidance"),
+                     document)
     return RuleDocs(raw["what"].strip(), raw["why"].strip(), raw["fix"].strip(),
-                    str(raw.get("arm", "")).strip(), str(raw.get("bicep", "")).strip(), list(references))
+                    str(raw.get("arm", "")).strip(), str(raw.get("bicep", "")).strip(), list(references),
+                    [(g["quote"].strip(), g["source"].strip()) for g in guidance])
 
 
 def check_duplicate_ids(rules: list[Rule]) -> tuple[list[Rule], list[Diagnostic]]:

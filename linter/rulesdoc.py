@@ -17,6 +17,12 @@ def render_markdown(rule: Rule) -> str:
         "",
         "## Why it matters",
         docs.why,
+    ]
+    if docs.guidance:
+        parts += ["", "## The guidance it implements"]
+        for quote, source in docs.guidance:
+            parts += ["", f"> {quote}", f"> ({source})"]
+    parts += [
         "",
         "## How to fix",
         docs.fix,
@@ -35,7 +41,10 @@ def render_markdown(rule: Rule) -> str:
 
 def render_text(rule: Rule) -> str:
     docs = rule.docs
-    text = f"{docs.what}\n\nWhy: {docs.why}\n\nFix: {docs.fix}"
+    text = f"{docs.what}\n\nWhy: {docs.why}"
+    for quote, source in docs.guidance:
+        text += f"\n\nGuidance: \"{quote}\" ({source})"
+    text += f"\n\nFix: {docs.fix}"
     if docs.references:
         text += "\n\nReferences: " + " ".join(docs.references)
     return text

@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from linter.conditions.core import AllOf, AnyOf, Condition, ConditionError, Not
-from linter.conditions.operands import Literal, Operand, compile_field_path, compile_operand
+from linter.conditions.operands import (
+    FieldOf,
+    Literal,
+    Operand,
+    Param,
+    RegionFunction,
+    ScopeOf,
+    compile_field_path,
+)
 from linter.conditions.operators import (
     LIST_OPERANDS,
     OPERATORS,
@@ -18,7 +26,7 @@ from linter.conditions.operators import (
     Match,
     Subject,
 )
-from linter.conditions.relations import Aggregate, Ref, Selection
+from linter.conditions.relations import Aggregate, Collect, Ref, Selection
 
 _LOGIC_KEYS = ("allOf", "anyOf", "not")
 _SUBJECT_KEYS = ("field", "value", "aggregate")
@@ -44,8 +52,10 @@ def compile_condition(raw: Any, path: tuple[str | int, ...] = ()) -> Condition:
         extra = keys - {"ref", "condition"}
         if extra or "condition" not in raw:
             raise ConditionError("`ref` takes exactly `ref: <path>` and `condition: <condition>`", path)
-        return Ref(compile_field_path(raw["ref"], (*path, "ref")),
-                   compile_condition(raw["condition"], (*path, "condition")))
+        inner = compile_condition(raw["condition"], (*path, "condition"))
+        if isinstance(raw["ref"], Mapping):  # an id computed by an operand, e.g. {scopeOf: {field: id}}
+            return Ref(None, inner, compile_operand(raw["ref"], (*path, "ref")))
+        return Ref(compile_field_path(raw["ref"], (*path, "ref")), inner)
 
     subjects = [k for k in _SUBJECT_KEYS if k in raw]
     if len(subjects) != 1:
@@ -97,6 +107,42 @@ def compile_condition(raw: Any, path: tuple[str | int, ...] = ()) -> Condition:
     if operator in LIST_OPERANDS and not isinstance(operand_raw, (list, Mapping)):
         raise ConditionError(f"`{operator}` takes a list", op_path)
     return Compare(subject, operator, compile_operand(operand_raw, op_path), case_sensitive)
+
+
+_OPERAND_KEYS = {"param", "field", "outer", "subject", "pairedRegion", "geography", "scopeOf", "collect", "literal"}
+
+
+def compile_operand(raw: Any, path: tuple[str | int, ...]) -> Operand:
+    if isinstance(raw, Mapping):
+        if len(raw) != 1 or next(iter(raw)) not in _OPERAND_KEYS:
+            raise ConditionError(
+                "an operand that is a mapping must be one of {param: name}, {field: path}, {outer: path}, "
+                "{subject: path}, {pairedRegion: operand}, {geography: operand}, {scopeOf: operand}, "
+                "{collect: {select: ..., field: path}} or {literal: value}",
+                path,
+            )
+        key, value = next(iter(raw.items()))
+        if key == "literal":
+            return Literal(value)
+        if key == "param":
+            if not isinstance(value, str):
+                raise ConditionError("`param` takes a parameter name", (*path, key))
+            return Param(value)
+        if key in ("pairedRegion", "geography"):
+            return RegionFunction(key, compile_operand(value, (*path, key)))
+        if key == "scopeOf":
+            return ScopeOf(compile_operand(value, (*path, key)))
+        if key == "collect":
+            return _compile_collect(value, (*path, key))
+        return FieldOf(compile_field_path(value, (*path, key)), key)
+    return Literal(raw)
+
+
+def _compile_collect(raw: Any, path: tuple[str | int, ...]) -> Collect:
+    if not isinstance(raw, Mapping) or set(raw) != {"select", "field"}:
+        raise ConditionError("`collect` takes {select: <selection>, field: <path>}", path)
+    return Collect(compile_selection(raw["select"], (*path, "select"), True),
+                   compile_field_path(raw["field"], (*path, "field")))
 
 
 def _compile_regex(raw: Any, case_sensitive: bool, path: tuple[str | int, ...]) -> re.Pattern[str]:

@@ -3,7 +3,6 @@ region facts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,33 +68,35 @@ class RegionFunction(Operand):
             return region
         if not isinstance(region, str):
             return MISSING
+        if regions.geography(region) is None:  # every region in the table has a geography
+            # Absent would read as "a region without a pair"; a region the table lacks is not known to be one.
+            return Unknown(f"region '{region}' is not in drlint's region table, so its pair and geography are "
+                           "not known")
         if self.function == "pairedRegion":
             return regions.paired(region) or MISSING
         return regions.geography(region) or MISSING
 
 
-_OPERAND_KEYS = {"param", "field", "outer", "subject", "pairedRegion", "geography", "literal"}
+@dataclass(slots=True)
+class ScopeOf(Operand):
+    """`{scopeOf: operand}`: the scope a resource id lives in, i.e. the id before its last `/providers/`
+    segment. For an extension resource (a lock, a role assignment) that is the resource, resource group or
+    subscription it applies to; for any other resource, its resource group."""
+
+    argument: Operand
+
+    def get(self, scope: Scope) -> Any:
+        value = self.argument.get(scope)
+        if isinstance(value, Unknown) or not isinstance(value, str):
+            return value if isinstance(value, Unknown) else MISSING
+        return scope_of(value)
 
 
-def compile_operand(raw: Any, path: tuple[str | int, ...]) -> Operand:
-    if isinstance(raw, Mapping):
-        if len(raw) != 1 or next(iter(raw)) not in _OPERAND_KEYS:
-            raise ConditionError(
-                "an operand that is a mapping must be one of {param: name}, {field: path}, {outer: path}, "
-                "{subject: path}, {pairedRegion: operand}, {geography: operand} or {literal: value}",
-                path,
-            )
-        key, value = next(iter(raw.items()))
-        if key == "literal":
-            return Literal(value)
-        if key == "param":
-            if not isinstance(value, str):
-                raise ConditionError("`param` takes a parameter name", (*path, key))
-            return Param(value)
-        if key in ("pairedRegion", "geography"):
-            return RegionFunction(key, compile_operand(value, (*path, key)))
-        return FieldOf(compile_field_path(value, (*path, key)), key)
-    return Literal(raw)
+def scope_of(resource_id: str) -> Any:
+    cut = resource_id.lower().rfind("/providers/")
+    if cut < 0:
+        return MISSING
+    return resource_id[:cut] or "/"
 
 
 def compile_field_path(raw: Any, path: tuple[str | int, ...]) -> FieldPath:

@@ -85,6 +85,20 @@ def _op_contains(value: Any, expected: Any, cs: bool) -> bool | None:
     return None if value is not MISSING else False
 
 
+def _op_within(value: Any, expected: Any, cs: bool) -> bool | None:
+    """A resource id equal to, or below, a scope id (segment by segment, case-insensitively as Azure ids)."""
+    if not isinstance(value, str) or not isinstance(expected, str):
+        return None if value is not MISSING and expected is not MISSING else False
+    inner, outer = value.rstrip("/").casefold(), expected.rstrip("/").casefold()
+    return not outer or inner == outer or inner.startswith(outer + "/")
+
+
+def _op_subset(value: Any, expected: Any, cs: bool) -> bool:
+    """Every element of the value (a list, or one value) is in the operand's list; nothing is a subset."""
+    items = [] if value is MISSING else value if isinstance(value, list) else [value]
+    return all(any(_same(item, other, cs) for other in expected) for item in items)
+
+
 def _ordering(test: Callable[[float, float], bool]) -> Comparator:
     def compare(value: Any, expected: Any, cs: bool) -> bool | None:
         left, right = number(value), number(expected)
@@ -103,6 +117,8 @@ _COMPARATORS: dict[str, Comparator] = {
     "startsWith": _op_starts,
     "endsWith": _op_ends,
     "contains": _op_contains,
+    "within": _op_within,
+    "subsetOf": _op_subset,
     "greater": _ordering(lambda a, b: a > b),
     "greaterOrEquals": _ordering(lambda a, b: a >= b),
     "less": _ordering(lambda a, b: a < b),
@@ -110,7 +126,7 @@ _COMPARATORS: dict[str, Comparator] = {
 }
 ORDERING_OPERATORS = ("equals", "notEquals", "greater", "greaterOrEquals", "less", "lessOrEquals")
 OPERATORS = (*_COMPARATORS, "exists", "match", "count")
-LIST_OPERANDS = {"in", "notIn"}
+LIST_OPERANDS = {"in", "notIn", "subsetOf"}
 
 
 @dataclass(slots=True)

@@ -17,23 +17,31 @@ from linter.paths import FieldPath, resolve
 class Ref(Condition):
     """Follow a resource-id field to the resource it names and evaluate `condition` there."""
 
-    path: FieldPath
+    path: FieldPath | None
     condition: Condition
+    operand: Operand | None = None  # `ref: {scopeOf: {field: id}}`: an id computed rather than read
 
     def evaluate(self, scope: Scope) -> Verdict:
-        target_id = resolve(scope.root, self.path)
-        evidence = [Evidence(scope.resource, self.path.key(), target_id)] if scope.resource is not None else []
+        if self.path is not None:
+            target_id = resolve(scope.root, self.path)
+            text = self.path.text
+            evidence = [Evidence(scope.resource, self.path.key(), target_id)] if scope.resource is not None else []
+        else:
+            assert self.operand is not None
+            target_id = self.operand.get(scope)
+            text = "the computed id"
+            evidence = [Evidence(scope.resource, (), None)] if scope.resource is not None else []
         if isinstance(target_id, Unknown):
             return Verdict(Tri.UNKNOWN, target_id.reason, evidence)
         if target_id is MISSING or target_id == "":
-            return Verdict(Tri.FAIL, f"`{self.path.text}` is not set", evidence, {"ref": None})
+            return Verdict(Tri.FAIL, f"`{text}` is not set", evidence, {"ref": None})
         if not isinstance(target_id, str):
-            return Verdict(Tri.FAIL, f"`{self.path.text}` is not a resource id", evidence)
+            return Verdict(Tri.FAIL, f"`{text}` is not a resource id", evidence)
         target = scope.estate.get(target_id)
         if target is None:
             return Verdict(
                 Tri.UNKNOWN,
-                f"`{self.path.text}` names {target_id}, which is not in the scanned estate; "
+                f"`{text}` names {target_id}, which is not in the scanned estate; "
                 "scan it too to check it",
                 evidence,
             )
@@ -187,3 +195,41 @@ class Aggregate(Condition):
         if target is None:
             return None, Unknown(f"{target_id} is not in the scanned estate")
         return target, None
+
+
+@dataclass(slots=True)
+class Collect(Operand):
+    """`{collect: {select: ..., field: path}}`: the distinct values of a field over a selection, as a list
+    (e.g. the principals with a role on other hubs), to compare whole sets with `subsetOf`.
+
+    The list must be exact to be compared, so a member that is only possibly selected, a value that is
+    UNKNOWN, or a type the input cannot show makes the whole list UNKNOWN.
+    """
+
+    selection: Selection
+    path: FieldPath
+
+    def get(self, scope: Scope) -> Any:
+        unobserved = self.selection.unobserved_reason(scope)
+        if unobserved:
+            return Unknown(unobserved)
+        members, reason = self.selection.select(scope)
+        values: list[Any] = []
+        seen: set[Any] = set()
+        for resource, certain in members:
+            if not certain:
+                return Unknown(reason or f"whether {resource.display_name} is selected is not known")
+            value = resolve(resource.fields(), self.path)
+            if isinstance(value, Unknown):
+                return value
+            for item in value if isinstance(value, list) else [value]:
+                if item is MISSING or isinstance(item, (dict, list)):
+                    continue
+                if isinstance(item, Unknown):
+                    return item
+                key = fold(item, False)
+                if key not in seen:
+                    seen.add(key)
+                    values.append(item)
+        return values
+

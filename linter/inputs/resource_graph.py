@@ -28,8 +28,18 @@ NOT_INDEXED = {
     "microsoft.storage/storageaccounts/blobservices": "Resource Graph does not index blob service settings",
     "microsoft.cognitiveservices/accounts/deployments": "Resource Graph does not index model deployments",
     "microsoft.cognitiveservices/accounts/projects": "Resource Graph does not index Foundry projects",
-    "microsoft.authorization/locks": "Resource Graph does not index resource locks",
+    "microsoft.cognitiveservices/accounts/connections": "Resource Graph does not index Foundry account "
+    "connections; scan the templates that deploy them, or save them (az rest --url <account id>/connections"
+    "?api-version=2025-06-01) beside the export",
+    "microsoft.cognitiveservices/accounts/projects/connections": "Resource Graph does not index Foundry project "
+    "connections; scan the templates that deploy them, or save them (az rest --url <project id>/connections"
+    "?api-version=2025-06-01) beside the export",
+    "microsoft.cognitiveservices/accounts/projects/capabilityhosts": "Resource Graph does not index Agent "
+    "Service capability hosts",
+    "microsoft.authorization/locks": "Resource Graph does not index resource locks; save them "
+    "(az lock list > locks.json, per subscription) beside the export, or scan the templates that deploy them",
 }
+LOCKS = "microsoft.authorization/locks"
 ROLE_ASSIGNMENTS = "microsoft.authorization/roleassignments"
 ROLE_ASSIGNMENTS_MISSING = (
     "no role assignments were loaded: they live in the `authorizationresources` table; "
@@ -104,6 +114,9 @@ def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
     name = _text(_field(row, "name")) or resource_id.rstrip("/").rsplit("/", 1)[-1]
     properties = _field(row, "properties")
     extra = {key: value for key in _EXTRA_FIELDS if (value := _field(row, key)) not in (None, "", {})}
+    if resource_type.lower() == LOCKS and not isinstance(properties, Mapping) and _field(row, "level"):
+        # `az lock list` puts the lock's fields at the top level; ARM and the REST API under properties
+        properties = {key: value for key in ("level", "notes", "owners") if (value := _field(row, key))}
     if resource_type.lower() == ROLE_ASSIGNMENTS and isinstance(properties, Mapping):
         scope = properties.get("scope")
         if isinstance(scope, str):
@@ -176,6 +189,9 @@ class ResourceGraphFrontEnd:
         unobservable = dict(NOT_INDEXED)
         if ROLE_ASSIGNMENTS not in loaded_types:
             unobservable[ROLE_ASSIGNMENTS] = ROLE_ASSIGNMENTS_MISSING
+        if LOCKS in loaded_types:
+            # a lock listing is per subscription: once saved beside the export, a missing lock is no lock
+            del unobservable[LOCKS]
         for file, resources in pending:
             origin = Origin("resource-graph", file.display, None, unobservable)
             for resource in resources:

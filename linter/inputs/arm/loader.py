@@ -12,6 +12,7 @@ from linter.inputs.arm.emit import emit
 from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.jsondoc import JsonDocument
+from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
 
 PathKey = tuple[str | int, ...]
@@ -80,7 +81,8 @@ def load_files(templates: list[SourceFile], parameter_files: list[SourceFile], c
 
     plans = plan_deployments(templates, parameter_files, ctx, open_file, loaded.diagnostics)
     for plan in plans:
-        origin = Origin(kind="arm", file=plan.template.display, deployment=plan.label)
+        origin = Origin(kind="arm", file=plan.template.display, deployment=plan.label,
+                        unobservable=TEMPLATE_PARTIAL_TYPES)
         loaded.origins.append(origin)
         sink = Sink(ctx, documents)
         try:

@@ -20,6 +20,7 @@ from linter.inputs.bicep.compile.transpile import transpile
 from linter.inputs.bicep.deployments import Plan, plan_deployments
 from linter.inputs.bicep.workspace import ParsedFile, Workspace
 from linter.inputs.jsondoc import JsonError, read_json
+from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
 
 
@@ -48,10 +49,12 @@ def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Di
     """One deployment: never raises (a bug costs this deployment, located at its template)."""
     sink = Sink(ws.ctx, {})
     resources: list[Resource] = []
-    origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label)
+    origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label,
+                    unobservable=TEMPLATE_PARTIAL_TYPES)
     try:
         transpiled = transpile(ws, plan.template)
-        unobservable = _unobservable(transpiled.external, transpiled.problems, plan.template.display)
+        unobservable = {**TEMPLATE_PARTIAL_TYPES,
+                        **_unobservable(transpiled.external, transpiled.problems, plan.template.display)}
         origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label, unobservable=unobservable)
         template = transpiled.template
         document = BicepDocument(plan.template.display, template, transpiled.map)
