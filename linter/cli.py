@@ -105,7 +105,7 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
       1  findings at or above --fail-on
       2  usage error, or an input or rule could not be checked (findings are still reported)
     """
-    from linter.config import Config, find_config, load_config
+    from linter.config import Config, find_config, load_config, shown_path
     from linter.scan import ScanOptions, run_scan
 
     if baseline_path is not None and not baseline_path.is_file():
@@ -115,7 +115,7 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
     if not no_config:
         found = config_path or find_config(paths[0])
         if found is not None:
-            config, config_problems = load_config(found, str(found))
+            config, config_problems = load_config(found, shown_path(found))
     options = ScanOptions(list(paths), posture=posture, select=_split(select), ignore=_split(ignore),
                           rule_paths=list(rule_paths))
     report = run_scan(options, config, config_problems)

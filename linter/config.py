@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from linter.diagnostics import Diagnostic
+from linter.model import Position
 from linter.suppressions import Suppression, parse_config_suppressions
 from linter.vocabulary import FAIL_ON_LEVELS, POSTURES, SEVERITY_OVERRIDES
 from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
@@ -55,11 +56,20 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     deployments: list[dict[str, Any]] = field(default_factory=list)
+    deployment_positions: list[Position] = field(default_factory=list)  # where each entry is written
     suppress: list[Suppression] = field(default_factory=list)  # accepted risks (linter/suppressions.py)
 
     @property
     def root(self) -> Path | None:
         return self.path.parent if self.path else None
+
+
+def shown_path(path: Path) -> str:
+    """A config file as diagnostics name it: relative to the current directory (the run's root) when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def find_config(start: Path) -> Path | None:
@@ -89,7 +99,7 @@ def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
 
     data = document.data if document.data is not None else {}
     if not isinstance(data, Mapping):
-        problem("drlint.yaml holds a mapping of settings", ())
+        problem(f"{display} holds a mapping of settings", ())
         return config, problems
     for key in data:
         if key not in _TOP_KEYS:
@@ -107,7 +117,7 @@ def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
     config.rule_paths = [path.parent / p for p in _strings(data, "rulePaths", problem)]
     config.exclude = _strings(data, "exclude", problem)
     config.rules = _rule_overrides(data.get("rules"), document, problem)
-    config.deployments = _deployments(data.get("deployments"), problem)
+    config.deployments, config.deployment_positions = _deployments(data.get("deployments"), problem, document)
     config.suppress = parse_config_suppressions(data.get("suppress"), document.position, problem)
     return config, problems
 
@@ -154,13 +164,14 @@ def _rule_overrides(raw: Any, document: YamlDocument, problem: Any) -> dict[str,
     return overrides
 
 
-def _deployments(raw: Any, problem: Any) -> list[dict[str, Any]]:
+def _deployments(raw: Any, problem: Any, document: YamlDocument) -> tuple[list[dict[str, Any]], list[Position]]:
     if raw is None:
-        return []
+        return [], []
     if not isinstance(raw, list):
         problem("`deployments` is a list of {name, template, parameters, location, ...}", ("deployments",))
-        return []
+        return [], []
     deployments = []
+    positions = []
     for i, entry in enumerate(raw):
         where = ("deployments", i)
         if not isinstance(entry, Mapping) or not isinstance(entry.get("template"), str):
@@ -176,13 +187,12 @@ def _deployments(raw: Any, problem: Any) -> list[dict[str, Any]]:
             problem(f"`{bad[0]}` of a deployment is a string", (*where, bad[0]))
             continue
         deployments.append(dict(entry))
-    return deployments
+        positions.append(document.position(where))
+    return deployments, positions
 
 
 def check_rule_overrides(config: Config, known_ids: set[str], document_path: str) -> list[Diagnostic]:
     """Overrides naming rules that do not exist are mistakes worth saying."""
-    from linter.model import Position
-
     return [
         Diagnostic(f"`rules.{rule_id}` names no loaded rule", Position(document_path), severity="warning",
                    code="config-error")

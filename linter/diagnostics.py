@@ -13,7 +13,7 @@ class Diagnostic:
 
     message: str
     position: Position | None
-    severity: str = "error"  # error: the run is incomplete (exit 2); warning: noteworthy only
+    severity: str = "error"  # error: the run is incomplete (exit 2); warning: noteworthy; note: what was skipped
     code: str = "input-error"  # input-error | rule-error | config-error | internal-error
 
     def __str__(self) -> str:

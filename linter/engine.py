@@ -14,7 +14,7 @@ from linter import messages
 from linter.conditions import Evidence, Scope, Tri, Verdict
 from linter.config import RuleOverride
 from linter.diagnostics import Diagnostic
-from linter.model import Estate, Position, Resource
+from linter.model import Estate, Position, Provenance, Resource
 from linter.results import Outcome, RelatedLocation, Result
 from linter.rules import Rule
 from linter.vocabulary import OFF
@@ -70,7 +70,26 @@ def run_rules(rules: Iterable[Rule], estate: Estate) -> tuple[list[Result], list
             diagnostics.append(Diagnostic(f"rule {rule.id} failed while evaluating: {reason}; please report it",
                                           rule.position, code="internal-error"))
     results.sort(key=_result_order)
-    return results, diagnostics
+    return _once(results), diagnostics
+
+
+def _once(results: list[Result]) -> list[Result]:
+    """The same rule on the same resource at the same place is one finding, however many times the resource
+    is deployed identically (a module in a loop whose iterations do not differ, two parameter sets that give
+    the same values)."""
+    seen: set[tuple[Any, ...]] = set()
+    kept: list[Result] = []
+    for result in results:
+        if result.outcome not in (Outcome.FAIL, Outcome.UNKNOWN) or result.position is None:
+            kept.append(result)
+            continue
+        # the message names the resource and the values that decide; the same text at the same place is the
+        # same finding for whoever reads it, whichever deployment it came from
+        key = (result.rule.id, result.outcome, result.position, result.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(result)
+    return kept
 
 
 def _result_order(result: Result) -> tuple:
@@ -104,8 +123,47 @@ def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result
     primary = _primary_position(resource, verdict.evidence)
     if verdict.tri is Tri.UNKNOWN:
         return _unknown(rule, resource, primary, verdict, estate_scope=False)
-    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary,
-                  _related(resource, verdict.evidence))
+    related = _related(resource, verdict.evidence)
+    origin = _written_elsewhere(resource, verdict.evidence)
+    if origin is not None and origin.written is not None and origin.written != primary:
+        if origin.by_caller:
+            # the value that decides is written by the template that deploys this one (a module's caller):
+            # point at what to edit there, and link the resource's own (parameterised) line
+            related.insert(0, RelatedLocation(primary, f"{resource.display_name} (the resource it reaches)",
+                                              resource))
+            primary = origin.written
+        else:
+            related.insert(0, RelatedLocation(origin.written, "where the value is written", resource))
+    else:
+        for item, given in _given_elsewhere(verdict.evidence):
+            if given != primary:
+                label = f"where the value of {item.resource.display_name} is given"
+                related.insert(0, RelatedLocation(given, label, item.resource))
+                break
+    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary, related)
+
+
+def _given_elsewhere(evidence: list[Evidence]) -> list[tuple[Evidence, Position]]:
+    """Where the values that decide are given, when not at the property itself: a parameter file, a module's
+    caller, a variable, a parameter's default (template front ends' anchors can say)."""
+    found = []
+    for item in evidence:
+        origin = getattr(item.resource.anchor, "origin", None)
+        if origin is not None and item.path and item.path[0] != "template":
+            where = origin(item.path)
+            if where is not None:
+                found.append((item, where))
+    return found
+
+
+def _written_elsewhere(resource: Resource, evidence: list[Evidence]) -> Provenance | None:
+    """The provenance of the template value a finding is about (where it is written, if elsewhere)."""
+    for item in evidence:
+        if item.resource is resource and len(item.path) >= 2 and item.path[0] == "template":
+            found = resource.provenance.get(str(item.path[1]))
+            if found is not None and found.written is not None:
+                return found
+    return None
 
 
 def _evaluate_estate(rule: Rule, estate: Estate, members: list[tuple[Resource, bool]], doubt: str | None,
@@ -141,7 +199,11 @@ def _unknown(rule: Rule, resource: Resource, position: Position, verdict: Verdic
 def _message(rule: Rule, resource: Resource, verdict: Verdict) -> str:
     context: dict[str, Any] = {"resource": resource, "param": rule.parameters}
     context.update(verdict.facts)
-    text = messages.render(rule.message, context)
+    text, complete = messages.render_checked(rule.message, context)
+    if not complete and verdict.reason:
+        # the message speaks of facts this failure did not produce (a resource that was not followed because
+        # the reference is not set): say what is wrong and how to fix it instead
+        return f"{rule.title}: fails for {resource.display_name}, because {verdict.reason}"
     if verdict.reason:
         text = f"{text} ({verdict.reason})"
     return text

@@ -20,7 +20,8 @@ MAX_VALUE_CHARS = 200
 def show(value: Any) -> str:
     """A value as a person should read it in a message."""
     if isinstance(value, Unknown):
-        return "unknown"
+        # the expression it comes from (`resourceGroup().location`, `'kv-${baseName}'`), never a bare "unknown"
+        return value.text or "a value known only at deployment"
     if value is MISSING or value is None:
         return "not set"
     if isinstance(value, bool):
@@ -34,6 +35,19 @@ def show(value: Any) -> str:
 
 
 def render(template: str, context: Mapping[str, Any]) -> str:
+    return render_checked(template, context)[0]
+
+
+def is_complete(template: str, context: Mapping[str, Any]) -> bool:
+    """Whether every fact the message names was produced by this outcome."""
+    return all(context.get(name) is not None for name in placeholders(template))
+
+
+def render_checked(template: str, context: Mapping[str, Any]) -> tuple[str, bool]:
+    """The message, and whether every fact it names was produced (a message about a followed resource
+    when none was followed reads "storage account 'not set' with not set": the caller says it otherwise)."""
+    complete = is_complete(template, context)
+
     def replace(match: re.Match[str]) -> str:
         name, rest = match.group(1), match.group(2)
         if name not in context:
@@ -49,7 +63,7 @@ def render(template: str, context: Mapping[str, Any]) -> str:
                 return match.group(0)
         return show(value)
 
-    return _PLACEHOLDER.sub(replace, template)
+    return _PLACEHOLDER.sub(replace, template), complete
 
 
 FACT_NAMES = ("resource", "ref", "actual", "expected", "count", "distinct", "values", "param")

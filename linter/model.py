@@ -8,7 +8,7 @@ evaluate to UNKNOWN, so an unknowable value can neither pass nor fail a rule.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,17 +18,30 @@ from linter import regions
 class Unknown:
     """A value that cannot be determined statically; `reason` says why (shown to the user).
 
-    It is never equal to anything (not even another Unknown) and has no truth value, so code that forgets
+    It is never `==` to anything (not even another Unknown) and has no truth value, so code that forgets
     to check for it fails loudly in tests instead of silently passing a rule.
+
+    A symbolic unknown also knows where it comes from: `key` is a hashable description of the expression
+    that produces it in one deployment (`resourceGroup().location` of deployment 'main', parameter
+    'location' of that deployment, `toLower()` of one of those...). Two unknowns with the same key are the
+    same value, whatever it turns out to be: a hub and its App Insights both at `location` are in one region
+    (see `same_value`). Values that differ at every evaluation (`utcNow()`, `newGuid()`) have no key.
+    `text` is how to show the value to a person (its source expression) when there is one.
     """
 
-    __slots__ = ("reason",)
+    __slots__ = ("key", "reason", "source", "text")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, key: Hashable | None = None, text: str | None = None,
+                 source: str | None = None) -> None:
         self.reason = reason
+        self.key = key
+        self.text = text
+        # the deployment-time function the value depends on (`utcNow()`), kept through derived values so a
+        # reason can name what depends on it ("the resource group's name comes from utcNow()")
+        self.source = source
 
     def __repr__(self) -> str:
-        return f"Unknown({self.reason!r})"
+        return f"Unknown({self.reason!r})" if self.key is None else f"Unknown({self.reason!r}, key={self.key!r})"
 
     def __eq__(self, other: object) -> bool:
         return False
@@ -40,6 +53,47 @@ class Unknown:
 
     def __bool__(self) -> bool:
         raise TypeError(f"the truth of an unknown value is undetermined ({self.reason})")
+
+    def same(self, other: object) -> bool:
+        """True when both are the same (symbolic) value: built by the same expression in one deployment."""
+        return self.key is not None and isinstance(other, Unknown) and other.key == self.key
+
+    def shown_as(self, text: str | None) -> Unknown:
+        """The same value with another way of showing it (its source expression at one use)."""
+        return Unknown(self.reason, self.key, text or self.text, self.source)
+
+
+def same_value(a: object, b: object) -> bool:
+    """Whether two values are known to be the same symbolic unknown (never True for two known values)."""
+    return isinstance(a, Unknown) and a.same(b)
+
+
+def freeze(value: object, depth: int = 0) -> Hashable | None:
+    """A hashable form of a value for a symbolic key (None when it cannot take part in one)."""
+    if isinstance(value, Unknown):
+        return None if value.key is None else ("?", value.key)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value if not isinstance(value, str) or len(value) <= 512 else None
+    if depth > 4:
+        return None
+    if isinstance(value, list) and len(value) <= 32:
+        items = tuple(freeze(v, depth + 1) for v in value)
+        return None if any(i is None and v is not None for i, v in zip(items, value, strict=True)) else ("[]", items)
+    if isinstance(value, dict) and len(value) <= 32:
+        pairs = [(str(k).lower(), freeze(v, depth + 1), v) for k, v in value.items()]
+        if any(f is None and v is not None for _, f, v in pairs):
+            return None
+        return ("{}", tuple(sorted(((k, f) for k, f, _ in pairs), key=lambda pair: pair[0])))
+    return None
+
+
+def derived(unknown: Unknown, operation: str, inputs: tuple[object, ...]) -> Unknown:
+    """The Unknown a deterministic operation gives on `inputs` (one of them `unknown`): same reason, and a
+    key when every input has one (so `toLower(location)` twice is one value, but not `location` itself)."""
+    parts = tuple(freeze(i) for i in inputs)
+    if any(p is None and i is not None for p, i in zip(parts, inputs, strict=True)):
+        return unknown if unknown.key is None else Unknown(unknown.reason, source=unknown.source)
+    return Unknown(unknown.reason, (operation, parts), source=unknown.source)
 
 
 def is_unknown(value: object) -> bool:
@@ -156,6 +210,17 @@ TRACKED_FIELDS = ("location",)
 class Provenance:
     source: ValueSource
     text: str | None = None  # the value as written, when it is one string (for Bicep, the Bicep text)
+    # where a literal is written when not at the field itself (a variable, a module parameter its caller
+    # passes): what the user edits, so a finding about it points there
+    # found lazily (a position costs a scan of the file, and most values never decide a finding): a Position,
+    # or an object whose `position()` gives one
+    where: Any = None
+    by_caller: bool = False  # `written` is in the template that deploys this one (a module's caller)
+
+    @property
+    def written(self) -> Position | None:
+        where = self.where
+        return where if where is None or isinstance(where, Position) else where.position()
 
     def as_field(self) -> dict[str, Any]:
         return {"source": self.source.value, "literal": self.source is ValueSource.LITERAL, "text": self.text}
@@ -239,7 +304,11 @@ class Resource:
 
     @property
     def display_name(self) -> str:
-        return self.name if isinstance(self.name, str) else f"<{self.type.rsplit('/', 1)[-1]}>"
+        if isinstance(self.name, str):
+            return self.name
+        if isinstance(self.name, Unknown) and self.name.text:
+            return self.name.text  # its source expression: what the user recognises in the template
+        return f"<{self.type.rsplit('/', 1)[-1]}>"
 
     def fields(self) -> Mapping[str, Any]:
         """The resource as the JSON object rules address with field paths (`sku.name`, `properties.x`)."""
@@ -298,11 +367,22 @@ class Estate:
         self._by_id: dict[str, Resource] = {}
         self._children: dict[str, list[Resource]] = {}
         self._orphans: dict[str, list[Resource]] = {}
+        self._by_symbol: dict[Hashable, Resource] = {}  # ids that are symbolic unknowns, by key
         self.origins: list[Origin] = []
         for resource in resources:
             self.add(resource)
 
     def add(self, resource: Resource) -> None:
+        if resource.id_key is not None:
+            same = self._by_id.get(resource.id_key)
+            if same is not None and same.origin == resource.origin:
+                return  # one deployment declaring a resource again (identical loop iterations) updates it
+        symbol = resource.id.key if isinstance(resource.id, Unknown) else None
+        if symbol is not None:
+            same = self._by_symbol.get(symbol)
+            if same is not None and same.origin == resource.origin:
+                return
+            self._by_symbol.setdefault(symbol, resource)
         self._resources.append(resource)
         self._by_type.setdefault(resource.type_key, []).append(resource)
         if resource.id_key is not None:
@@ -330,6 +410,15 @@ class Estate:
 
     def get(self, resource_id: str) -> Resource | None:
         return self._by_id.get(resource_id.lower())
+
+    def find(self, resource_id: object) -> Resource | None:
+        """The resource an id names: a string, or a symbolic unknown (an id built from a name not known
+        before deployment is still the id of the resource declared with that very name expression)."""
+        if isinstance(resource_id, str):
+            return self.get(resource_id)
+        if isinstance(resource_id, Unknown) and resource_id.key is not None:
+            return self._by_symbol.get(resource_id.key)
+        return None
 
     def children(self, parent: Resource) -> list[Resource]:
         if parent.id_key is None:

@@ -14,11 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linter.config import Config, check_rule_overrides
+from linter.config import Config, check_rule_overrides, shown_path
 from linter.diagnostics import Diagnostic
 from linter.engine import plan_rules, run_rules
 from linter.gcpause import collection_paused
 from linter.inputs import FrontEnd, InputFile, LoadContext, Loaded
+from linter.inputs.deployments import DeploymentPlan, config_entries
+from linter.inputs.deployments import plan as pair_files
 from linter.inputs.jsondoc import JsonDocument, JsonError, read_json
 from linter.inputs.registry import front_end, front_ends, suffixes
 from linter.model import Estate, Position
@@ -45,9 +47,11 @@ class ScanOptions:
 
 
 def scan_root(paths: list[Path], config: Config) -> Path:
-    """Paths are shown relative to this folder, and no file outside it is read on a template's behalf."""
-    if config.root is not None:
-        return config.root
+    """The one root of a run: paths in results are relative to it, and no file outside it is read on a
+    template's behalf. It is the current directory when every scanned path is inside it (run drlint from the
+    repository root, as CI does, and SARIF paths resolve against the checkout), else the folder that holds
+    every scanned path. Where drlint.yaml is does not change it (its `deployments:` paths start at its own
+    folder, and must still be inside the root)."""
     cwd = Path.cwd().resolve()
     resolved = [p.resolve() for p in paths]
     if all(p == cwd or cwd in p.parents for p in resolved):
@@ -56,12 +60,15 @@ def scan_root(paths: list[Path], config: Config) -> Path:
     return common if common.is_dir() else common.parent
 
 
-def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[list[tuple[Path, bool]], list[Diagnostic]]:
-    """Files to consider, each with whether the user named it explicitly."""
+def discover(paths: Iterable[Path], root: Path, exclude: list[str], hidden: list[Path] | None = None,
+             ) -> tuple[list[tuple[Path, bool]], list[Diagnostic]]:
+    """Files to consider, each with whether the user named it explicitly; hidden folders not walked into are
+    added to `hidden`."""
     found: list[tuple[Path, bool]] = []
     diagnostics: list[Diagnostic] = []
     seen: set[Path] = set()
     paths = list(paths)
+    hidden = [] if hidden is None else hidden
     # Files named on the command line first: a file both named and inside a named folder counts as named.
     paths.sort(key=lambda p: p.is_dir())
     for path in paths:
@@ -69,7 +76,7 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
             diagnostics.append(Diagnostic(f"no such file or directory: {path}", Position(str(path)),
                                           code="input-error"))
             continue
-        candidates = _walk(path) if path.is_dir() else iter([(path, True)])
+        candidates = _walk(path, hidden) if path.is_dir() else iter([(path, True)])
         for file, explicit in candidates:
             resolved = file.resolve()
             if resolved in seen or _excluded(resolved, root, exclude):
@@ -83,15 +90,69 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str]) -> tuple[lis
     return found, diagnostics
 
 
-def _walk(directory: Path) -> Iterator[tuple[Path, bool]]:
+def _walk(directory: Path, hidden: list[Path] | None = None) -> Iterator[tuple[Path, bool]]:
     wanted = suffixes()
     for folder, dirs, files in os.walk(directory):
+        if hidden is not None:
+            hidden.extend(Path(folder) / d for d in sorted(dirs) if d.startswith(".") and d not in EXCLUDED_DIRS)
         dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS and not d.startswith("."))
         for name in sorted(files):
             if name.endswith(wanted):
                 file = Path(folder) / name
                 if not file.is_symlink():
                     yield file, False
+
+
+def hidden_template_folders(hidden: list[Path], found_any: bool, ctx: LoadContext) -> list[Diagnostic]:
+    """Hidden folders (`.infra/`, where Foundry samples keep their IaC) are not walked into: say so when they
+    hold templates (an error when nothing else was found: the user's templates were not checked at all), and
+    say so when a scan found no file to check."""
+    with_templates = [h for h in hidden if _has_templates(h)]
+    if not with_templates:
+        if found_any:
+            return []
+        return [Diagnostic("no ARM template, parameter file, Bicep file or Resource Graph result found; nothing "
+                           "was checked", None, severity="warning")]
+    shown = ", ".join(ctx.display(h) + "/" for h in with_templates[:5])
+    more = f" and {len(with_templates) - 5} more" if len(with_templates) > 5 else ""
+    command = f"drlint scan {_as_typed(with_templates[0])}"
+    if found_any:
+        return [Diagnostic(f"templates in hidden folders ({shown}{more}) were not checked: hidden folders are "
+                           f"scanned only when named; add them to the command (`{command}`)",
+                           Position(ctx.display(with_templates[0])), severity="warning")]
+    return [Diagnostic(f"no file to check: the templates are in hidden folders ({shown}{more}), which are "
+                       f"scanned only when named; run `{command}`", Position(ctx.display(with_templates[0])),
+                       code="input-error")]
+
+
+def _as_typed(path: Path) -> str:
+    """A path as the user would type it from here."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
+def _has_templates(folder: Path, budget: int = 5000) -> bool:
+    wanted = suffixes()
+    for folder_name, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in EXCLUDED_DIRS]
+        budget -= len(files) + 1
+        if any(name.endswith((".bicep", ".bicepparam")) for name in files):
+            return True
+        if any(name.endswith(wanted) and "deploymenttemplate" in _head(Path(folder_name) / name) for name in files):
+            return True
+        if budget <= 0:
+            return False
+    return False
+
+
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4096).decode("utf-8", "replace").lower()
+    except OSError:
+        return ""
 
 
 def _excluded(path: Path, root: Path, patterns: list[str]) -> bool:
@@ -193,16 +254,53 @@ def category_of(categories: set[str]) -> str:
 
 
 def collect(paths: list[Path], config: Config, root: Path | None = None) -> Loaded:
-    """Find the files under `paths`, recognise each by content and load them with their front ends."""
+    """Find the files under `paths`, recognise each by content, plan the deployments they make (one planner
+    for every template front end) and load them with their front ends."""
     started = time.perf_counter()
     root = root or scan_root(paths, config)
-    files, problems = discover(paths, root, config.exclude)
-    ctx = LoadContext(root=root, deployments=config.deployments)
+    hidden: list[Path] = []
+    files, problems = discover(paths, root, config.exclude, hidden)
+    ctx = LoadContext(root=root, deployments=config.deployments, config_file=_config_display(config, root),
+                      config_root=config.root, config_positions=list(config.deployment_positions))
     groups, more = classify(files, ctx)
+    more.extend(hidden_template_folders(hidden, bool(groups or problems or more), ctx))
+    ctx.plan, planning = plan_deployments(groups, ctx)
+    more.extend(planning)
+    for planned_front_end in {d.front_end for d in ctx.plan.deployments} if ctx.plan else ():
+        groups.setdefault(planned_front_end, [])  # a template named only by a parameter file or drlint.yaml
     loaded = load_inputs(groups, ctx)
     loaded.diagnostics[:0] = [*problems, *more]
     loaded.seconds = time.perf_counter() - started
     return loaded
+
+
+def plan_deployments(groups: dict[str, list[InputFile]], ctx: LoadContext) -> tuple[DeploymentPlan | None,
+                                                                                     list[Diagnostic]]:
+    """One plan of the run's deployments for every template front end, and its diagnostics. Never raises: on
+    a planner bug (reported) there is no plan, and each front end plans its own files."""
+    try:
+        templates, parameters = [], []
+        for name, files in groups.items():
+            describe = getattr(front_end(name), "describe", None)  # template front ends describe their files
+            if describe is not None:
+                found_templates, found_parameters = describe(files, ctx)
+                templates.extend(found_templates)
+                parameters.extend(found_parameters)
+        planned = pair_files(templates, parameters, config_entries(ctx),
+                             exists=lambda p: ctx.inside_root(p) and p.is_file())
+        return planned, planned.diagnostics
+    except Exception as exc:
+        return None, [Diagnostic(f"internal error planning deployments ({type(exc).__name__}: {exc}); please "
+                                 "report it", None, code="internal-error")]
+
+
+def _config_display(config: Config, root: Path) -> str:
+    if config.path is None:
+        return "drlint.yaml"
+    try:
+        return config.path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return config.path.as_posix()  # above the root (found by walking up): named in full
 
 
 def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
@@ -214,7 +312,7 @@ def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
     rules, problems = load_rule_set(config, options, root)
     diagnostics.extend(problems)
     if config.path is not None:
-        diagnostics.extend(check_rule_overrides(config, {r.id.upper() for r in rules}, str(config.path)))
+        diagnostics.extend(check_rule_overrides(config, {r.id.upper() for r in rules}, shown_path(config.path)))
     diagnostics.extend(loaded.diagnostics)
 
     estate = Estate(loaded.resources)

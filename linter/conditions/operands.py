@@ -8,7 +8,7 @@ from typing import Any
 
 from linter import regions
 from linter.conditions.core import ConditionError, Scope
-from linter.model import MISSING, Unknown
+from linter.model import MISSING, Unknown, derived
 from linter.paths import FieldPath, PathError, compile_path, resolve
 
 
@@ -64,7 +64,10 @@ class RegionFunction(Operand):
 
     def get(self, scope: Scope) -> Any:
         region = self.argument.get(scope)
-        if isinstance(region, Unknown) or region is MISSING:
+        if isinstance(region, Unknown):
+            # the paired region of a symbolic region is another value (never the region itself)
+            return derived(region, self.function, (region,))
+        if region is MISSING:
             return region
         if not isinstance(region, str):
             return MISSING

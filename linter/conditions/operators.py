@@ -9,7 +9,7 @@ from typing import Any
 
 from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
 from linter.conditions.operands import Operand
-from linter.model import MISSING, Unknown
+from linter.model import MISSING, Unknown, same_value
 from linter.paths import FieldPath, resolve
 
 MAX_MATCH_INPUT = 4096  # regexes from rule files run on untrusted values: bound what they scan
@@ -158,6 +158,9 @@ class Compare(Condition):
         expected = self.expected.get(scope)
         evidence = self._evidence(scope, value)
         facts = {"actual": value, "expected": expected}
+        if self.operator in ("equals", "notEquals") and same_value(value, expected):
+            # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever it is
+            return Verdict(Tri.PASS if self.operator == "equals" else Tri.FAIL, None, evidence, facts)
         unknown = find_unknown(value)
         if unknown is None:
             unknown = find_unknown(expected)
@@ -186,8 +189,9 @@ class Exists(Condition):
         value = self.subject.read(scope)
         evidence = [Evidence(scope.resource, self.subject.path.key(), value)] if (
             scope.resource is not None and self.subject.path is not None) else []
-        if isinstance(value, Unknown):
+        if isinstance(value, Unknown) and scope.estate.find(value) is None:
             return Verdict(Tri.UNKNOWN, value.reason, evidence, {"actual": value})
+        # an unknown id that names a resource of the estate (a symbolic id) is set, whatever its text will be
         present = value is not MISSING and not (isinstance(value, list) and not value and
                                                  self.subject.path is not None and self.subject.path.has_wildcard)
         return Verdict(Tri.PASS if present == self.expected else Tri.FAIL, None, evidence, {"actual": value})

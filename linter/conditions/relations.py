@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from linter import messages
 from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
 from linter.conditions.operands import Operand
 from linter.conditions.operators import Bounds, fold, number
@@ -32,7 +33,10 @@ class Ref(Condition):
             text = "the computed id"
             evidence = [Evidence(scope.resource, (), None)] if scope.resource is not None else []
         if isinstance(target_id, Unknown):
-            return Verdict(Tri.UNKNOWN, target_id.reason, evidence)
+            symbolic = scope.estate.find(target_id)
+            if symbolic is None:
+                return Verdict(Tri.UNKNOWN, target_id.reason, evidence)
+            return self._at(scope, symbolic, evidence)
         if target_id is MISSING or target_id == "":
             return Verdict(Tri.FAIL, f"`{text}` is not set", evidence, {"ref": None})
         if not isinstance(target_id, str):
@@ -45,6 +49,9 @@ class Ref(Condition):
                 "scan it too to check it",
                 evidence,
             )
+        return self._at(scope, target, evidence)
+
+    def _at(self, scope: Scope, target: Resource, evidence: list[Evidence]) -> Verdict:
         inner = self.condition.evaluate(scope.enter(target))
         facts = dict(inner.facts)
         facts.setdefault("ref", target)
@@ -110,9 +117,15 @@ class Selection:
 
 
 def _orphan_doubt(orphan: Resource, parent: Resource) -> str:
-    why = f" ({orphan.name.reason})" if isinstance(orphan.name, Unknown) else ""
-    return (f"the name of a {orphan.type.rsplit('/', 1)[-1]} is not known{why}, so whether it belongs to "
-            f"{parent.display_name} is not known")
+    name = orphan.name
+    if isinstance(name, Unknown) and name.source:
+        why = f"its name comes from {name.source}, known only at deployment"  # e.g. utcNow()
+    elif isinstance(name, Unknown):
+        why = f"its name is not known ({name.reason})"
+    else:
+        why = "its parent is not known"
+    kind = orphan.type.rsplit("/", 1)[-1]
+    return f"whether the {kind} resource {orphan.display_name} belongs to {parent.display_name} is not known: {why}"
 
 
 @dataclass(slots=True)
@@ -141,6 +154,10 @@ class Aggregate(Condition):
 
         certain_values: set[Any] = set()
         all_values: set[Any] = set()
+        # symbolic unknowns (one expression of one deployment): each is one value, which may or may not
+        # equal a known value or another symbol
+        certain_symbols: set[Any] = set()
+        symbols: dict[Any, str] = {}
         unknown_values = 0
         low = high = 0
         evidence: list[Evidence] = []
@@ -156,6 +173,12 @@ class Aggregate(Condition):
             evidence.append(Evidence(resource, (), None))
             if self.distinct is None:
                 continue
+            if isinstance(value, Unknown) and value.key is not None:
+                symbols.setdefault(value.key, messages.show(value))
+                if certain:
+                    certain_symbols.add(value.key)
+                reason = reason or value.reason
+                continue
             if isinstance(value, Unknown) or value is MISSING:
                 unknown_values += 1
                 if isinstance(value, Unknown):
@@ -168,16 +191,20 @@ class Aggregate(Condition):
                 certain_values.add(key)
 
         if self.distinct is not None:
-            low, high = len(certain_values), len(all_values) + unknown_values
+            low = max(len(certain_values), 1 if certain_symbols else 0)
+            high = len(all_values) + len(symbols) + unknown_values
         if unobserved:
             high = math.inf
             reason = reason or unobserved
         tri = Bounds(low, high).compare(self.operator, expected)
         facts = {
             "count": len(members),
-            "distinct": len(all_values),
+            # at most this many (values not known count once each): never "0 regions (none)" for unknowns
+            "distinct": len(all_values) + len(symbols) + unknown_values,
             # distinct: the values found; count: the names of the resources counted
-            "values": ", ".join(sorted(str(v) for v in all_values) if self.distinct is not None
+            "values": ", ".join(sorted([str(v) for v in all_values]) + sorted(symbols.values())
+                                + ([f"{unknown_values} not known before deployment"] if unknown_values else [])
+                                if self.distinct is not None
                                 else sorted(r.display_name for r, _ in members)) or "none",
         }
         if self.name:
@@ -188,7 +215,9 @@ class Aggregate(Condition):
         assert self.via is not None
         target_id = resolve(resource.fields(), self.via)
         if isinstance(target_id, Unknown):
-            return None, target_id
+            symbolic = scope.estate.find(target_id)
+            # not found: the value measured is not known (the id itself is not a value of the field measured)
+            return (symbolic, None) if symbolic is not None else (None, Unknown(target_id.reason))
         if not isinstance(target_id, str) or not target_id:
             return None, Unknown(f"{resource.display_name} has no `{self.via.text}`")
         target = scope.estate.get(target_id)

@@ -48,6 +48,11 @@ class LoadContext:
 
     root: Path
     deployments: list[Mapping[str, Any]] = field(default_factory=list)  # drlint.yaml `deployments:`
+    config_file: str = "drlint.yaml"  # the config file as shown in diagnostics
+    config_root: Path | None = None  # where `deployments:` paths start (the config file's folder)
+    config_positions: list[Any] = field(default_factory=list)  # where each `deployments:` entry is written
+    plan: Any = None  # the run's DeploymentPlan (inputs/deployments.py), made once for every front end
+    shared: dict[str, Any] = field(default_factory=dict)  # what front ends share within one load (parsed files)
 
     def display(self, path: Path) -> str:
         """The path as shown to users and in SARIF: relative to the root, with `/` separators."""

@@ -27,11 +27,13 @@ def _label(result: Result) -> str:
 
 def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
     colour = options.colour
-    for diagnostic in report.diagnostics:
+    # notes say what was not scanned on its own (a build output): shown with the other things not decided
+    shown = [d for d in report.diagnostics if d.severity != "note" or options.show_unknown]
+    for diagnostic in shown:
         where = f"{diagnostic.position}: " if diagnostic.position else ""
-        level = "error" if diagnostic.severity == "error" else "warning"
+        level = diagnostic.severity if diagnostic.severity in ("error", "note") else "warning"
         out.write(f"{where}{_paint(level, level, colour)} [{diagnostic.code}] {diagnostic.message}\n")
-    if report.diagnostics:
+    if shown:
         out.write("\n")
 
     current_file = None

@@ -53,17 +53,18 @@ class ArmFrontEnd:
     def classify(self, path: Path, document: JsonDocument | None) -> str | None:
         return json_kind(document.data) if document is not None else None
 
+    def describe(self, files: list[InputFile], ctx: LoadContext) -> tuple[list[Any], list[Any]]:
+        """What the deployment planner needs of each template and parameter file."""
+        from linter.inputs.arm.loader import describe
+
+        return describe(files)
+
     def load(self, files: list[InputFile], ctx: LoadContext) -> Loaded:
         from linter.inputs.arm.deployments import SourceFile
         from linter.inputs.arm.loader import load_files
 
-        templates, parameters = [], []
-        for file in files:
-            if file.document is None:
-                continue
-            source = SourceFile(file.path.resolve(), file.display, file.document)
-            (parameters if file.kind == "arm-parameters" else templates).append(source)
-        return load_files(templates, parameters, ctx)
+        sources = [SourceFile(f.path.resolve(), f.display, f.document) for f in files if f.document is not None]
+        return load_files(sources, files, ctx)
 
 
 FRONT_END = ArmFrontEnd()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from linter.inputs.arm.instances import DEPLOYMENTS, Instance
-from linter.inputs.arm.provenance import provenance
+from linter.inputs.arm.provenance import field_origin, provenance
 from linter.inputs.arm.resources import body
 from linter.inputs.arm.scope import RESOURCE_GROUP_REASON, SUBSCRIPTION_REASON, DeploymentContext
 from linter.inputs.arm.template import TemplateRun
@@ -34,14 +35,38 @@ def _resource(instance: Instance, fields: dict[str, Any], origin: Origin) -> Res
     if parent_id is None and isinstance(instance.parent_id, str):
         parent_id = instance.parent_id
     return Resource(
-        id=instance.id, type=instance.type, name=instance.name, origin=origin,
-        anchor=JsonAnchor(run.document, instance.decl.path),
-        location=fields.get("location"), kind=fields.get("kind"), sku=fields.get("sku"),
+        id=instance.id, type=instance.type, name=_shown(instance.name, instance, "name"), origin=origin,
+        anchor=TemplateAnchor(run.document, instance.decl.path, instance),
+        location=_shown(fields.get("location"), instance, "location"), kind=fields.get("kind"), sku=fields.get("sku"),
         properties=fields.get("properties"), tags=fields.get("tags"), zones=fields.get("zones"),
         identity=fields.get("identity"), parent_id=parent_id, conditional=conditional,
         extra=_placement(run.context),
         provenance={f: provenance(instance.decl.raw.get(f), run) for f in TRACKED_FIELDS},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateAnchor(JsonAnchor):
+    """A template resource's anchor, which also says where a property's value is given when that is not at
+    the property (a parameter file, a module's caller, a variable): what the user edits."""
+
+    instance: Any = None
+
+    def origin(self, path: tuple[Any, ...]) -> Any:
+        return field_origin(self.instance.decl.raw, tuple(path), self.instance.run)
+
+
+def _shown(value: Any, instance: Instance, key: str) -> Any:
+    """An unknown name or location is shown as written in the source (`'kv-${baseName}'`), not as "unknown"."""
+    if not isinstance(value, Unknown) or value.text:
+        return value
+    source_text = getattr(instance.run.document, "source_text", None)  # Bicep: the text in the .bicep file
+    text = source_text((*instance.decl.path, key)) if source_text is not None else None
+    if text is None and isinstance(instance.decl.raw.get(key), str):
+        text = instance.decl.raw[key]
+    if text and key == "name" and len(text) > 1 and text[0] == text[-1] == "'" and "'" not in text[1:-1]:
+        text = text[1:-1]  # messages quote names themselves: 'kv-${baseName}', not ''kv-${baseName}''
+    return value.shown_as(text[:120] if text else None)
 
 
 def _placement(context: DeploymentContext) -> dict[str, Any]:

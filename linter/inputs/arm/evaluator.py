@@ -14,7 +14,7 @@ from typing import Any
 from linter.inputs.arm.expressions import Call, ExpressionError, Index, Lit, Member, Node, parse_template_string
 from linter.inputs.arm.functions import FUNCTIONS
 from linter.inputs.arm.functions.core import EvalError, UnknownInside, get_ci, type_name
-from linter.model import MISSING, Unknown
+from linter.model import MISSING, Unknown, derived
 
 MAX_COPY = 800  # Azure's own limit on copy loops
 MAX_CALL_DEPTH = 60
@@ -79,7 +79,7 @@ def evaluate(node: Node, env: Env) -> Any:
 
 def member(target: Any, name: str) -> Any:
     if isinstance(target, Unknown):
-        return target
+        return derived(target, ".", (target, name.lower()))
     if isinstance(target, dict):
         found = get_ci(target, name)
         if found is MISSING:
@@ -89,10 +89,9 @@ def member(target: Any, name: str) -> Any:
 
 
 def index(target: Any, key: Any) -> Any:
-    if isinstance(target, Unknown):
-        return target
-    if isinstance(key, Unknown):
-        return key
+    if isinstance(target, Unknown) or isinstance(key, Unknown):
+        unknown = target if isinstance(target, Unknown) else key
+        return derived(unknown, "[]", (target, key))
     if isinstance(target, list) and isinstance(key, int) and not isinstance(key, bool):
         if 0 <= key < len(target):
             return target[key]
@@ -123,10 +122,15 @@ def _call(node: Call, env: Env) -> Any:
         if not function.unknown_ok:
             for arg in args:
                 if isinstance(arg, Unknown):
-                    return arg
-        return function.call(env, *args)
+                    return derived(arg, node.name, tuple(args))
+        result = function.call(env, *args)
+        if isinstance(result, Unknown) and any(result is arg for arg in args):
+            # an argument passed through: the result is a function of all of them, not that argument
+            return derived(result, node.name, tuple(args))
+        return result
     except UnknownInside as exc:
-        return exc.unknown
+        found = exc.unknown
+        return found if found.key is None else Unknown(found.reason, source=found.source)
     except (EvalError, TypeError, ValueError, KeyError, IndexError, ArithmeticError, OverflowError) as exc:
         return Unknown(f"{node.spelled}() failed: {exc}")
     except RecursionError:

@@ -21,6 +21,9 @@ DEPLOYMENTS = "microsoft.resources/deployments"
 class ParameterInput:
     value: Any
     literal: bool = False  # written as a literal where it is passed (see provenance.is_literal)
+    # where it is given: (position, the value as written there, the caller's run or None for a parameter
+    # file), so a finding can point at the line to edit (see provenance.literal_origin)
+    written: tuple[Any, Any, Any] | None = None
 
 
 @dataclass(eq=False, slots=True)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext, Loaded
-from linter.inputs.arm.deployments import Plan, SourceFile, parameter_inputs, plan_deployments, read_source
+from linter.inputs.arm.deployments import SourceFile, parameter_facts, parameter_inputs, read_source, template_facts
 from linter.inputs.arm.emit import emit
 from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
+from linter.inputs.deployments import ARM, Deployment, plan_for
 from linter.inputs.jsondoc import JsonDocument
 from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
@@ -67,9 +70,10 @@ class Sink:
         return None
 
 
-def load_files(templates: list[SourceFile], parameter_files: list[SourceFile], ctx: LoadContext) -> Loaded:
+def load_files(sources: list[SourceFile], files: list[Any], ctx: LoadContext) -> Loaded:
+    """Evaluate the ARM deployments the planner made of the scanned files (and of files drlint.yaml names)."""
     loaded = Loaded()
-    documents = {f.path: f for f in (*templates, *parameter_files)}
+    documents = {f.path: f for f in sources}
 
     def open_file(path: Path) -> SourceFile | None:
         found = documents.get(path)
@@ -79,8 +83,12 @@ def load_files(templates: list[SourceFile], parameter_files: list[SourceFile], c
                 documents[path] = found
         return found
 
-    plans = plan_deployments(templates, parameter_files, ctx, open_file, loaded.diagnostics)
-    for plan in plans:
+    deployments, problems = plan_for(ARM, ctx, lambda: describe(files))
+    loaded.diagnostics.extend(problems)
+    for deployment in deployments:
+        plan = _open(deployment, open_file, ctx, loaded.diagnostics)
+        if plan is None:
+            continue
         origin = Origin(kind="arm", file=plan.template.display, deployment=plan.label,
                         unobservable=TEMPLATE_PARTIAL_TYPES)
         loaded.origins.append(origin)
@@ -96,8 +104,45 @@ def load_files(templates: list[SourceFile], parameter_files: list[SourceFile], c
                 f"internal error evaluating this template ({type(exc).__name__}: {exc}); please report it",
                 Position(plan.template.display), code="internal-error"))
         loaded.diagnostics.extend(sink.diagnostics)
-    loaded.files.extend(f.display for f in (*templates, *parameter_files))
+    loaded.files.extend(f.display for f in sources)
     return loaded
+
+
+def describe(files: list[Any]) -> tuple[list[Any], list[Any]]:
+    templates, parameters = [], []
+    for file in files:
+        if file.document is not None:
+            source = SourceFile(file.path.resolve(), file.display, file.document)
+            if file.kind == "arm-parameters":
+                parameters.append(parameter_facts(source))
+            else:
+                templates.append(template_facts(source))
+    return templates, parameters
+
+
+@dataclass(slots=True)
+class Plan:
+    label: str
+    template: SourceFile
+    parameters: SourceFile | None = None
+    config: Mapping[str, Any] | None = None
+
+
+def _open(deployment: Deployment, open_file: Any, ctx: LoadContext, diagnostics: list[Diagnostic]) -> Plan | None:
+    """The files of a planned deployment; one that cannot be read is said where the deployment is named."""
+    where = deployment.config_position or Position(ctx.display(deployment.parameters or deployment.template))
+    template = open_file(deployment.template)
+    if template is None:
+        diagnostics.append(Diagnostic(f"the template {ctx.display(deployment.template)} cannot be read",
+                                      where, code="config-error" if deployment.config else "input-error"))
+        return None
+    parameters = None
+    if deployment.parameters is not None:
+        parameters = open_file(deployment.parameters)
+        if parameters is None:
+            diagnostics.append(Diagnostic(f"the parameter file {ctx.display(deployment.parameters)} cannot be read",
+                                          where, code="config-error" if deployment.config else "input-error"))
+    return Plan(deployment.label, template, parameters, deployment.config)
 
 
 def evaluate_plan(plan: Plan, origin: Origin, sink: Sink) -> list[Resource]:
@@ -120,7 +165,8 @@ def _check_inputs(plan: Plan, inputs: dict[str, Any], template: dict[str, Any], 
     if plan.parameters is None:
         return
     declared = {k.lower() for k in (template.get("parameters") or {})}
-    for name in inputs:
-        if name not in declared:
+    given = plan.parameters.document.data.get("parameters") if isinstance(plan.parameters.document.data, dict) else None
+    for name in given if isinstance(given, dict) else {}:
+        if name.lower() not in declared:  # named as written in the file
             sink.report(f"parameter '{name}' is not declared by {plan.template.display}",
                         plan.parameters.document, ("parameters", name))

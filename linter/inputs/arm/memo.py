@@ -21,3 +21,12 @@ def _memoised(cache: dict[str, Any], name: str, kind: str, compute: Any) -> Any:
     value = compute(name)
     cache[key] = value
     return value
+
+
+def one_value(run: Any, kind: str, name: str, value: Any) -> Any:
+    """A parameter or variable has one value per deployment, even one known only then (`utcNow()` as a
+    default): every use of it is that same symbolic value (see `model.Unknown.key`)."""
+    if isinstance(value, Unknown) and value.key is None:
+        key = (kind, run.context.label, run.document.display, run.base, name.lower())
+        return Unknown(value.reason, key, value.text, value.source)
+    return value

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.inputs.arm.evaluator import resolve
 from linter.inputs.arm.instances import Instance, ParameterInput, evaluate_field
-from linter.inputs.arm.provenance import is_literal
+from linter.inputs.arm.provenance import Place, is_literal
 from linter.inputs.arm.scope import level_of_schema
 from linter.model import Unknown
 
@@ -93,8 +93,12 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
         return {}
     inputs: dict[str, ParameterInput] = {}
     for name, spec in given.items():
+        written: Any = None  # the expression the entry is written as, when it is one
         if isinstance(spec, str):
-            # the compiler lifts a ternary around the whole entry: `[if(c, createObject('value', a), ...)]`
+            # the compiler lifts a ternary around the whole entry: `[if(c, createObject('value', a), ...)]`,
+            # and writes an optional parameter as `[createObject('value', a)]`: how the value is written
+            # (literal or not) is that expression, not the value it evaluates to
+            written = spec
             spec = resolve(spec, instance.env)
             if isinstance(spec, Unknown):
                 inputs[name.lower()] = ParameterInput(spec, False)
@@ -105,8 +109,14 @@ def _parameter_inputs(run: TemplateRun, properties: dict[str, Any], instance: In
             value: Any = Unknown(f"parameter '{name}' is a Key Vault reference")
             inputs[name.lower()] = ParameterInput(value, False)
         elif "value" in spec:
+            entry_path = (*instance.decl.path, "properties", "parameters", name)
+            if written is not None:  # already evaluated
+                inputs[name.lower()] = ParameterInput(spec["value"], is_literal(written, run),
+                                                      (Place(run.document, entry_path), written, run))
+                continue
             value = resolve(spec["value"], instance.env)
-            inputs[name.lower()] = ParameterInput(value, is_literal(spec["value"], run))
+            inputs[name.lower()] = ParameterInput(value, is_literal(spec["value"], run),
+                                                  (Place(run.document, (*entry_path, "value")), spec["value"], run))
         elif "copy" in spec:
             # a value built by a property copy loop named `value` (the compiler's form of a for-expression)
             value = resolve(spec, instance.env).get("value", Unknown(f"parameter '{name}' has no value"))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.inputs.arm import provenance
 from linter.inputs.arm.evaluator import Env, resolve
-from linter.inputs.arm.memo import _memoised
+from linter.inputs.arm.memo import _memoised, one_value
 from linter.model import Unknown
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ class ParameterBinding:
         owner = self.run._definitions()
         if owner is not self.run:
             return owner.parameter(name, env)
-        return _memoised(self._params, name, "parameter", self._parameter_value)
+        return _memoised(self._params, name, "parameter",
+                         lambda n: one_value(self.run, "parameters()", n, self._parameter_value(n)))
 
     def _parameter_value(self, name: str) -> Any:
         found = self.parameter_spec(name)
@@ -57,14 +58,18 @@ class ParameterBinding:
         given = self.run.inputs.get(declared.lower())
         # a null passed for a parameter with a default gets the default (Bicep's optional module parameters)
         if given is not None and not (given.value is None and "defaultValue" in spec):
-            value = given.value
+            value = _converted(given.value, spec)
         elif "defaultValue" in spec:
             value = resolve(spec["defaultValue"], Env(self.run))
         elif spec.get("nullable") is True:
             value = None
         else:
             where = "a parameter file or the deployment's parameters" if self.run.parent is None else "its parent"
-            return Unknown(f"parameter '{declared}' has no value and no default; give it in {where}")
+            # one value per deployment, whatever it is: every use of it is the same (symbolic) value
+            run = self.run
+            return Unknown(f"parameter '{declared}' has no value and no default; give it in {where}",
+                           ("parameters()", run.context.label, run.document.display, run.base, declared.lower()),
+                           declared)
         self._check_allowed(declared, spec, value)
         return value
 
@@ -101,6 +106,19 @@ class ParameterBinding:
         if self.run.parent is None:
             return False  # a top-level parameter: whoever deploys may set it
         return "defaultValue" in spec and provenance.is_literal(spec["defaultValue"], self.run, depth)
+
+
+def _converted(value: Any, spec: dict[str, Any]) -> Any:
+    """ARM converts a string given for a bool or int parameter ("true", "3"), as azd's substituted files have."""
+    declared = str(spec.get("type", "")).lower()
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if declared == "bool" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if declared == "int" and text.lstrip("-").isdigit() and len(text) <= 18:
+        return int(text)
+    return value
 
 
 def _loose_equal(value: Any, option: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from linter.inputs.arm.evaluator import Env, copy_count, resolve
+from linter.inputs.arm.evaluator import Env, copy_count, evaluate, resolve
 from linter.inputs.arm.expressions import Call, Lit, Node, parse_template_string
 from linter.inputs.arm.functions.core import EvalError, type_name
 from linter.inputs.arm.instances import DEPLOYMENTS, Decl, Instance, evaluate_field
@@ -81,11 +81,56 @@ def _instance(run: TemplateRun, decl: Decl, env: Env, parent: Instance | None, i
         resource_id = context.id_for(resource_type, name, scope_id)
     except EvalError as exc:  # a malformed type or name costs this resource its id, not the template its run
         resource_id = Unknown(f"the resource id cannot be formed: {exc}")
+    parent_id = parent.id if parent is not None and scope_id is None else None
+    if parent is None and scope_id is None and isinstance(name, Unknown):
+        parent_id = _parent_of_unnamed_child(context, resource_type, raw.get("name"), env)
     return Instance(
         decl=decl, env=env, type=resource_type, name=name, id=resource_id, condition=condition,
-        existing=raw.get("existing") is True, scope_id=scope_id, copy_index=index, run=run,
-        parent_id=parent.id if parent is not None and scope_id is None else None,
+        existing=raw.get("existing") is True, scope_id=scope_id, copy_index=index, run=run, parent_id=parent_id,
     )
+
+
+def _parent_of_unnamed_child(context: Any, resource_type: str, raw_name: Any, env: Env) -> str | None:
+    """A child whose own name is not known may still have a known parent: `format('{0}/{1}', hub, name)`
+    (how Bicep writes `parent: hub`) or `concat(hub, '/', name)`. Rules can then count it among the
+    parent's children instead of doubting that it belongs there."""
+    segments = _name_segments(raw_name)
+    type_segments = resource_type.split("/")[1:]
+    if segments is None or len(type_segments) < 2 or len(segments) != len(type_segments):
+        return None
+    parent_names = [evaluate(node, env) for node in segments[:-1]]
+    if not all(isinstance(n, str) and n and "/" not in n for n in parent_names):
+        return None
+    parent_type = resource_type.rsplit("/", 1)[0]
+    try:
+        found = context.id_for(parent_type, "/".join(parent_names))
+    except EvalError:
+        return None
+    return found if isinstance(found, str) else None
+
+
+def _name_segments(raw_name: Any) -> list[Node] | None:
+    if not isinstance(raw_name, str) or raw_name[:1] != "[":
+        return None
+    node = parse_template_string(raw_name)
+    if not isinstance(node, Call):
+        return None
+    if node.name == "format" and node.args and isinstance(node.args[0], Lit) and isinstance(node.args[0].value, str):
+        pattern = node.args[0].value
+        wanted = "/".join(f"{{{i}}}" for i in range(len(node.args) - 1))
+        return list(node.args[1:]) if pattern == wanted else None
+    if node.name == "concat":
+        segments: list[Node] = []
+        expect_separator = False
+        for arg in node.args:
+            is_separator = isinstance(arg, Lit) and arg.value == "/"
+            if is_separator != expect_separator:
+                return None
+            if not is_separator:
+                segments.append(arg)
+            expect_separator = not expect_separator
+        return segments if not expect_separator or segments else None
+    return None
 
 
 def _child_identity(run: TemplateRun, child_type: str, name: Any, parent: Instance) -> tuple[str, Any, Any]:

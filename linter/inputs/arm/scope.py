@@ -15,7 +15,7 @@ from typing import Any
 
 from linter import regions
 from linter.inputs.arm.functions.core import EvalError
-from linter.model import Unknown
+from linter.model import Unknown, derived
 
 LOCATION_REASON = "location comes from resourceGroup().location; set the deployment's location in drlint.yaml"
 SUBSCRIPTION_REASON = "the subscription is not known; set the deployment's subscription in drlint.yaml"
@@ -62,8 +62,10 @@ class DeploymentContext:
         if subscription is not None and not _same(subscription, self.subscription):
             changed = replace(changed, subscription=subscription, resource_group=None, location=None)
         if resource_group is not None and not _same(resource_group, changed.resource_group):
-            group_location = Unknown(f"the region of resource group '{resource_group}' is not known") \
-                if isinstance(resource_group, str) else resource_group
+            group_location = Unknown(f"the region of resource group '{resource_group}' is not known",
+                                     ("resourceGroup().location", self.label, resource_group.lower()),
+                                     f"the region of resource group '{resource_group}'") \
+                if isinstance(resource_group, str) else _group_region_of_unknown(resource_group, self.label)
             changed = replace(changed, resource_group=resource_group, location=group_location)
         if location is not None and level != "resourceGroup":
             changed = replace(changed, location=location)
@@ -92,13 +94,19 @@ class DeploymentContext:
             group_id = sub
         else:
             group_id = f"/subscriptions/{sub}/resourceGroups/{group}"
-        location = self.location if self.location is not None else Unknown(LOCATION_REASON)
+        location = self.location if self.location is not None else self.unknown_location()
         return {
             "id": group_id, "name": group, "type": "Microsoft.Resources/resourceGroups", "location": location,
             "managedBy": Unknown("the resource group's managedBy is not known"),
             "tags": Unknown("the resource group's tags are not known"),
             "properties": {"provisioningState": "Succeeded"},
         }
+
+    def unknown_location(self) -> Unknown:
+        """`resourceGroup().location` not configured: one symbolic value per deployment and resource group."""
+        group = self.resource_group if isinstance(self.resource_group, str) else None
+        return Unknown(LOCATION_REASON, ("resourceGroup().location", self.label, group and group.lower()),
+                       "resourceGroup().location")
 
     def deployment_object(self, template: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -110,13 +118,23 @@ class DeploymentContext:
         }
         if self.level != "resourceGroup":
             result["location"] = self.location if self.location is not None else Unknown(
-                "the deployment's location is not known; set the deployment's location in drlint.yaml"
+                "the deployment's location is not known; set the deployment's location in drlint.yaml",
+                ("deployment().location", self.label), "deployment().location",
             )
         return result
 
     # ---- ids ---------------------------------------------------------------------------------------------
+    def symbolic_id(self, scope: tuple[Any, ...], resource_type: str, names: tuple[Any, ...]) -> Unknown:
+        """The id of a resource whose name is not known: one symbolic value per name expression and scope,
+        the same whether it comes from the declaration or from `resourceId()` with that name."""
+        unknown = next(n for n in (*scope, *names) if isinstance(n, Unknown))
+        split = tuple(part for n in names for part in (n.split("/") if isinstance(n, str) else [n]))
+        return derived(unknown, "id", (*scope, resource_type.lower(), *split))
+
     def resource_id(self, args: tuple[Any, ...]) -> str | Unknown:
         """`resourceId([subscriptionId], [resourceGroupName], type, name1, name2...)`."""
+        if any(isinstance(a, Unknown) for a in args):
+            return self._symbolic_resource_id(args)
         type_at = next((i for i, a in enumerate(args) if isinstance(a, str) and "/" in a), None)
         if type_at is None or type_at > 2:
             raise EvalError("resourceId() needs a resource type such as 'Microsoft.Storage/storageAccounts'")
@@ -133,7 +151,29 @@ class DeploymentContext:
             return f"/subscriptions/{sub}/{tail}"
         return f"/subscriptions/{sub}/resourceGroups/{group}/{tail}"
 
+    def _symbolic_resource_id(self, args: tuple[Any, ...]) -> Unknown:
+        type_at = next((i for i, a in enumerate(args) if isinstance(a, str) and "/" in a), None)
+        first = next(a for a in args if isinstance(a, Unknown))
+        if type_at is None or type_at > 2:
+            return first
+        prefix, resource_type, names = args[:type_at], args[type_at], args[type_at + 1:]
+        sub: Any = prefix[0] if len(prefix) == 2 else self.subscription_segment()
+        group: Any = prefix[-1] if prefix else None
+        if group is None and self.level == "resourceGroup":
+            group = self.resource_group_segment()
+        if isinstance(sub, Unknown) or isinstance(group, Unknown):
+            return sub if isinstance(sub, Unknown) else group
+        return self.symbolic_id((sub, group), resource_type, names)
+
     def subscription_resource_id(self, args: tuple[Any, ...]) -> str | Unknown:
+        if any(isinstance(a, Unknown) for a in args):
+            type_at = next((i for i, a in enumerate(args) if isinstance(a, str) and "/" in a), None)
+            first = next(a for a in args if isinstance(a, Unknown))
+            if type_at is None or type_at > 1 or (type_at == 1 and isinstance(args[0], Unknown)):
+                return first
+            sub = args[0] if type_at == 1 else self.subscription_segment()
+            return first if isinstance(sub, Unknown) else self.symbolic_id((sub, None), args[type_at],
+                                                                           args[type_at + 1:])
         type_at = next((i for i, a in enumerate(args) if isinstance(a, str) and "/" in a), None)
         if type_at is None or type_at > 1:
             raise EvalError("subscriptionResourceId() needs a resource type")
@@ -157,6 +197,16 @@ class DeploymentContext:
     def id_for(self, resource_type: str, name: str | Unknown, scope_id: str | Unknown | None = None) -> str | Unknown:
         """The id of a resource this deployment declares (full type, full `parent/child` name)."""
         if isinstance(name, Unknown):
+            if scope_id is None and resource_type.lower() not in ("microsoft.resources/resourcegroups",
+                                                                   "microsoft.resources/subscriptions"):
+                if self.level == "resourceGroup":
+                    sub, group = self.subscription_segment(), self.resource_group_segment()
+                    if not isinstance(sub, Unknown) and not isinstance(group, Unknown):
+                        return self.symbolic_id((sub, group), resource_type, (name,))
+                elif self.level == "subscription":
+                    sub = self.subscription_segment()
+                    if not isinstance(sub, Unknown):
+                        return self.symbolic_id((sub, None), resource_type, (name,))
             return name
         names = tuple(name.split("/"))
         if scope_id is not None:
@@ -204,6 +254,16 @@ def provider_path(resource_type: Any, names: tuple[Any, ...]) -> str:
         raise EvalError(f"'{resource_type}' needs {len(types)} name segment(s), got {len(name_parts)}")
     pairs = "/".join(f"{t}/{n}" for t, n in zip(types, name_parts, strict=False))
     return f"providers/{segments[0]}/{pairs}"
+
+
+def _group_region_of_unknown(group: Unknown, label: str) -> Unknown:
+    """The region of a resource group whose name is not known: say what the name depends on."""
+    if group.source:
+        reason = f"the resource group's name comes from {group.source}, so its region is not known"
+    else:
+        reason = f"the resource group's name is not known ({group.reason}), so neither is its region"
+    key = None if group.key is None else ("resourceGroup().location", label, ("?", group.key))
+    return Unknown(reason, key, "the resource group's region", source=group.source)
 
 
 def _same(a: Any, b: Any) -> bool:

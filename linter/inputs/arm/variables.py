@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from linter.inputs.arm import provenance
 from linter.inputs.arm.evaluator import Env, expand_copy, resolve
 from linter.inputs.arm.functions.core import get_ci
-from linter.inputs.arm.memo import _memoised
+from linter.inputs.arm.memo import _memoised, one_value
 from linter.model import MISSING, Unknown
 
 if TYPE_CHECKING:
@@ -26,7 +26,8 @@ class Variables:
         owner = self.run._definitions()
         if owner is not self.run:
             return owner.variable(name, env)
-        return _memoised(self._vars, name, "variable", self._variable_value)
+        return _memoised(self._vars, name, "variable",
+                         lambda n: one_value(self.run, "variables()", n, self._variable_value(n)))
 
     def _variable_raw(self, name: str) -> Any:
         variables = self.run._section("variables")

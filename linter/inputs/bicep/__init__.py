@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from linter.inputs import SOURCE_LINE, InputFile, LoadContext, Loaded
 from linter.inputs.jsondoc import JsonDocument
@@ -30,6 +31,13 @@ class BicepFrontEnd:
 
     def classify(self, path: Path, document: JsonDocument | None) -> str | None:
         return KINDS.get(path.suffix.lower())
+
+    def describe(self, files: list[InputFile], ctx: LoadContext) -> tuple[list[Any], list[Any]]:
+        """What the deployment planner needs of each file: a template's parameters and modules, a
+        .bicepparam's `using` (files are parsed once, in the load's shared workspace)."""
+        from linter.inputs.bicep.deployments import describe
+
+        return describe(files, ctx)
 
     def load(self, files: list[InputFile], ctx: LoadContext) -> Loaded:
         # imported on first use: parsing alone (tests, tools) does not need the ARM machinery

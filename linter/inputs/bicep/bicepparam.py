@@ -59,7 +59,7 @@ def assignments(ws: Workspace, parsed: ParsedFile, depth: int = 0) -> tuple[list
 
 def parameter_inputs(ws: Workspace, parsed: ParsedFile, context: DeploymentContext, sink: Any
                      ) -> tuple[dict[str, ParameterInput], dict[str, Position]]:
-    """Each parameter's value (by lower-cased name), and where each is written."""
+    """Each parameter's value (by lower-cased name), and where each is written (by its name as written)."""
     from linter.inputs.bicep.compile.transpile import FileTranspiler
 
     params, variables = assignments(ws, parsed)
@@ -76,6 +76,7 @@ def parameter_inputs(ws: Workspace, parsed: ParsedFile, context: DeploymentConte
     inputs: dict[str, ParameterInput] = {}
     positions: dict[str, Position] = {}
     for param in params:
-        inputs[param.name.lower()] = ParameterInput(run.variable(param.name, Env(run)))
-        positions[param.name.lower()] = Position(parsed.display, param.line, param.col)
+        position = Position(parsed.display, param.line, param.col)
+        inputs[param.name.lower()] = ParameterInput(run.variable(param.name, Env(run)), written=(position, None, None))
+        positions[param.name] = position
     return inputs, positions

@@ -4,6 +4,9 @@ machinery, and turn the instances into resources (positions in the `.bicep` file
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from linter.diagnostics import Diagnostic
@@ -17,25 +20,27 @@ from linter.inputs.arm.template import TemplateRun
 from linter.inputs.bicep.bicepparam import parameter_inputs as bicepparam_inputs
 from linter.inputs.bicep.compile.sourcemap import BicepDocument
 from linter.inputs.bicep.compile.transpile import transpile
-from linter.inputs.bicep.deployments import Plan, plan_deployments
-from linter.inputs.bicep.workspace import ParsedFile, Workspace
+from linter.inputs.bicep.deployments import describe
+from linter.inputs.bicep.workspace import ParsedFile, Workspace, shared_workspace
+from linter.inputs.deployments import BICEP, Deployment, plan_for
 from linter.inputs.jsondoc import JsonError, read_json
 from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
 
 
 def load(files: list[InputFile], ctx: LoadContext) -> Loaded:
-    ws = Workspace(ctx)
+    ws = shared_workspace(ctx)
     loaded = Loaded()
-    templates: list[ParsedFile] = []
-    parameter_files: list[ParsedFile] = []
     for file in files:
         parsed = ws.parse(file.path)
         if isinstance(parsed, str):
             ws.diagnostics.append(Diagnostic(parsed, Position(file.display)))
+    deployments, problems = plan_for(BICEP, ctx, lambda: describe(files, ctx))
+    loaded.diagnostics.extend(problems)
+    for deployment in deployments:
+        plan = _open(deployment, ws)
+        if plan is None:
             continue
-        (parameter_files if file.kind == "bicepparam" else templates).append(parsed)
-    for plan in plan_deployments(templates, parameter_files, ws):
         origin, resources, diagnostics = evaluate(plan, ws)
         loaded.origins.append(origin)
         loaded.resources.extend(resources)
@@ -43,6 +48,36 @@ def load(files: list[InputFile], ctx: LoadContext) -> Loaded:
     loaded.diagnostics[:0] = ws.diagnostics
     loaded.files.extend(f.display for f in files)
     return loaded
+
+
+@dataclass(slots=True)
+class Plan:
+    label: str
+    template: ParsedFile
+    parameters: ParsedFile | None = None  # a .bicepparam
+    json_parameters: Path | None = None  # a JSON parameter file (azd's main.parameters.json, or drlint.yaml's)
+    config: Mapping[str, Any] | None = None
+
+
+def _open(deployment: Deployment, ws: Workspace) -> Plan | None:
+    """The parsed files of a planned deployment; one that cannot be read is said where the deployment is named."""
+    where = deployment.config_position or Position(ws.display(deployment.parameters or deployment.template))
+    code = "config-error" if deployment.config else "input-error"
+    template = ws.parse(deployment.template)
+    if isinstance(template, str):
+        ws.diagnostics.append(Diagnostic(f"the template of this deployment: {template}", where, code=code))
+        return None
+    parameters: ParsedFile | None = None
+    json_parameters = None
+    if deployment.parameters is not None and deployment.parameters_kind == "bicepparam":
+        found = ws.parse(deployment.parameters)
+        if isinstance(found, str):
+            ws.diagnostics.append(Diagnostic(found, where, code=code))
+        else:
+            parameters = found
+    elif deployment.parameters is not None:
+        json_parameters = deployment.parameters
+    return Plan(deployment.label, template, parameters, json_parameters, deployment.config)
 
 
 def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Diagnostic]]:
@@ -95,7 +130,7 @@ def _inputs(plan: Plan, ws: Workspace, context: DeploymentContext, sink: Sink,
     if plan.parameters is not None:
         inputs, positions = bicepparam_inputs(ws, plan.parameters, context, sink)
         for name, position in positions.items():
-            if name not in declared:
+            if name.lower() not in declared:
                 sink.diagnostics.append(Diagnostic(
                     f"parameter '{name}' is not declared by {plan.template.display}", position, severity="warning"))
         return inputs
@@ -109,6 +144,11 @@ def _inputs(plan: Plan, ws: Workspace, context: DeploymentContext, sink: Sink,
         except JsonError as exc:
             sink.diagnostics.append(Diagnostic(str(exc), exc.position))
             return {}
+        given = document.data.get("parameters") if isinstance(document.data, dict) else None
+        for name in given if isinstance(given, dict) else {}:
+            if name.lower() not in declared:
+                sink.diagnostics.append(Diagnostic(f"parameter '{name}' is not declared by {plan.template.display}",
+                                                   document.position(("parameters", name)), severity="warning"))
         return parameter_inputs(SourceFile(plan.json_parameters, display, document))
     return {}
 
@@ -120,6 +160,8 @@ def _bicep_source_texts(resource: Resource) -> None:
     if not isinstance(document, BicepDocument):
         return
     for name, provenance in resource.provenance.items():
+        if provenance.written is not None:
+            continue  # the literal written elsewhere (a caller's variable) is the text to show
         source = document.source_text((*anchor.base, name))
         if source:
             resource.provenance[name] = dataclasses.replace(provenance, text=source)

@@ -83,3 +83,12 @@ class Workspace:
         diagnostic = Diagnostic(message, position, severity=severity)
         if not any(d.message == message and d.position == position for d in self.diagnostics[-50:]):
             self.diagnostics.append(diagnostic)
+
+
+def shared_workspace(ctx: LoadContext) -> Workspace:
+    """The one workspace of a load: the planner and the front end parse each file once."""
+    found = ctx.shared.get("bicep-workspace")
+    if not isinstance(found, Workspace):
+        found = Workspace(ctx)
+        ctx.shared["bicep-workspace"] = found
+    return found

@@ -87,7 +87,7 @@ def _without_root(text: str, root: Path | None) -> str:
 def _diagnostic_notes(report: RunReport, notes: _Notes) -> None:
     for diagnostic in report.diagnostics:
         where = physical(diagnostic.position) if diagnostic.position is not None else None
-        notes.add(diagnostic.code, "error" if diagnostic.severity == "error" else "warning",
+        notes.add(diagnostic.code, diagnostic.severity if diagnostic.severity in ("error", "note") else "warning",
                   _without_root(diagnostic.message, report.root), where)
 
 

@@ -22,9 +22,10 @@ MAX_TAGS = 20  # GitHub: tags per rule
 
 NOTIFICATION_TEXT = {
     "baseline-error": "The baseline file has a problem; findings it could not match are reported as new.",
-    "config-error": "drlint.yaml has a problem; the scan used what could be read.",
+    "config-error": "The configuration file (drlint.yaml) has a problem; the scan used what could be read.",
     "evaluation-error": "A rule failed while being evaluated (outcome ERROR); its resources were not checked.",
     "input-error": "An input could not be read or understood; its resources were not checked.",
+    "input-note": "A file was not scanned on its own, and why (the build output of a scanned Bicep file).",
     "internal-error": "drlint failed internally on part of the scan; please report it.",
     "log-too-large": "The gzipped SARIF log is over GitHub's 10 MB upload limit.",
     "result-without-location": "A finding with no source position was left out: GitHub rejects such results.",

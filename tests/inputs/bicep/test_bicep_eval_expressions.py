@@ -90,7 +90,7 @@ def test_load_functions_never_read_outside_the_root(tmp_path, bicep):
     ("environment().name", "environment()"),
     ("utcNow()", "utcnow"),
     ("newGuid()", "newguid"),
-    ("readEnvironmentVariable('HOME')", "environment variable 'HOME'"),
+    ("readEnvironmentVariable('DRLINT_TEST_NOT_SET')", "environment variable DRLINT_TEST_NOT_SET"),
     ("az.getSecret('s', 'rg', 'kv', 'name')", "secret"),
     ("externalInput('x')", "externalinput"),
     ("resourceGroup().location", "resourcegroup().location"),
@@ -129,3 +129,10 @@ def test_a_file_with_a_syntax_error_is_a_located_diagnostic_and_the_rest_is_eval
     assert problems and problems[0].position.file == "main.bicep" and problems[0].position.line in (7, 8)
     assert "syntax" in loaded.origins[0].unobserved_reason("Microsoft.Storage/storageAccounts")
     assert "main.bicep" in bicep.messages(loaded)
+
+
+def test_read_environment_variable_reads_the_variable_or_its_default(tmp_path, monkeypatch, bicep):
+    monkeypatch.setenv("DRLINT_TEST_REGION", "westeurope")
+    monkeypatch.delenv("DRLINT_TEST_NOT_SET", raising=False)
+    assert bicep.value_of(tmp_path, "readEnvironmentVariable('DRLINT_TEST_REGION', 'eastus2')") == "westeurope"
+    assert bicep.value_of(tmp_path, "readEnvironmentVariable('DRLINT_TEST_NOT_SET', 'eastus2')") == "eastus2"

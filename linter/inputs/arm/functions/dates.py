@@ -27,7 +27,7 @@ def _format_time(moment: datetime) -> str:
 
 @register("utcNow", max_args=1)
 def utc_now(env: Any, format_: Any = None) -> Unknown:
-    return Unknown("utcNow() is the time of the deployment")
+    return Unknown("utcNow() is the time of the deployment", source="utcNow()")
 
 
 @register("dateTimeAdd", min_args=2, max_args=3)

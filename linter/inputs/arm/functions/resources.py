@@ -8,12 +8,14 @@ from linter.inputs.arm.functions.core import expect, register
 from linter.model import Unknown
 
 
-@register("resourceId", min_args=2)
+# unknown_ok: a name that is a symbolic unknown gives a symbolic id, equal to the id of the resource declared
+# with that same name expression (see DeploymentContext.symbolic_id), so a hub still finds its storage account
+@register("resourceId", min_args=2, unknown_ok=True)
 def resource_id(env: Any, *args: Any) -> Any:
     return env.run.context.resource_id(args)
 
 
-@register("subscriptionResourceId", min_args=2)
+@register("subscriptionResourceId", min_args=2, unknown_ok=True)
 def subscription_resource_id(env: Any, *args: Any) -> Any:
     return env.run.context.subscription_resource_id(args)
 

@@ -195,4 +195,4 @@ def guid(env: Any, *args: Any) -> Any:
 
 @register("newGuid", max_args=0)
 def new_guid(env: Any) -> Unknown:
-    return Unknown("newGuid() returns a new value at every deployment")
+    return Unknown("newGuid() returns a new value at every deployment", source="newGuid()")

@@ -49,7 +49,7 @@ class ExpressionTranslator:
     file_path: Path  # the file being translated (relative paths of load functions and modules start here)
 
     # ---- hooks the file transpiler provides ----------------------------------------------------------------
-    def unknown(self, reason: str) -> str:
+    def unknown(self, reason: str, key: Any = None, text: str | None = None) -> str:
         raise NotImplementedError
 
     def resolve_name(self, node: A.Identifier, scope: Scope) -> str:
@@ -254,6 +254,21 @@ class ExpressionTranslator:
             text = member(text, payload) if kind == "m" else f"{text}[{self.expr(payload, scope)}]"
         return text
 
+    def environment_variable(self, node: A.Call) -> str:
+        """`readEnvironmentVariable('X', 'default')`: read as azd reads `${X=default}` (see inputs/azd.py)."""
+        from linter.inputs.azd import environment_value
+
+        args = node.args
+        if not args or not isinstance(args[0], A.StringLit):
+            return self.unknown("readEnvironmentVariable() of a name that is not written as a string")
+        default = args[1].value if len(args) > 1 and isinstance(args[1], A.StringLit) else None
+        if len(args) > 1 and default is None:
+            return self.unknown(f"the default of readEnvironmentVariable('{args[0].value}') is not a plain string")
+        found = environment_value(args[0].value, default, "readEnvironmentVariable()")
+        if isinstance(found, str):
+            return quote(found)
+        return self.unknown(found.reason, found.key, f"readEnvironmentVariable('{args[0].value}')")
+
     # ---- calls -------------------------------------------------------------------------------------------
     def call(self, node: A.Call, scope: Scope) -> str:
         found = self.call_symbol(node, scope)
@@ -270,8 +285,7 @@ class ExpressionTranslator:
         if lowered == "loaddirectoryfileinfo":
             return self.unknown("loadDirectoryFileInfo() is not evaluated")
         if lowered == "readenvironmentvariable":
-            shown = node.args[0].value if node.args and isinstance(node.args[0], A.StringLit) else "?"
-            return self.unknown(f"the environment variable '{shown}' of the machine that deploys is not known")
+            return self.environment_variable(node)
         if lowered == "getsecret":
             return self.unknown("a Key Vault secret (getSecret()) is not in the files")
         if lowered == "externalinput":

@@ -13,6 +13,8 @@ evaluator carries the reason to whatever reads it.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,7 @@ class FileTranspiler(ExpressionTranslator):
         self.functions: list[dict[str, Any]] = [] if root is None else root.functions
         self.imports = Imports(self) if root is None else Imports(self, root.imports.table)
         self._iterables: dict[str, str] = {}
+        self._enclosing: list[ResourceSym] = []  # the resources whose bodies are being translated
         self.parameters = Parameters(self)
         self.modules = Modules(self)
 
@@ -145,12 +148,12 @@ class FileTranspiler(ExpressionTranslator):
             self.functions.append({"namespace": self.namespace, "members": members})
 
     # ---- hooks of the expression translator --------------------------------------------------------------
-    def unknown(self, reason: str) -> str:
+    def unknown(self, reason: str, key: Any = None, text: str | None = None) -> str:
         name = self._unknowns.get(reason)
         if name is None:
             name = f"__unknown{len(self._unknowns)}"
             self._unknowns[reason] = name
-            self.variables[name] = Unknown(reason)
+            self.variables[name] = Unknown(reason, key, text)
         return call("variables", quote(name))
 
     def record(self, path: PathKey, node: A.Node) -> None:
@@ -169,7 +172,7 @@ class FileTranspiler(ExpressionTranslator):
             return call("parameters", quote(name))
         if name in symbols.vars:
             return call("variables", quote(self.var_prefix + name))
-        resource = symbols.resources.get(name)
+        resource = self.find_resource(name)
         if resource is not None:
             return self.resource_id(resource, self.self_index(resource))
         if name in symbols.modules:
@@ -184,7 +187,7 @@ class FileTranspiler(ExpressionTranslator):
         symbol = base.name if isinstance(base, A.Identifier) else access_symbol(base)
         if symbol is None:
             return None
-        resource = self.symbols.resources.get(symbol)
+        resource = self.find_resource(symbol)
         module = self.symbols.modules.get(symbol) if resource is None else None
         if resource is None and module is None:
             if isinstance(base, A.Identifier) and steps and steps[0][0] == "m":
@@ -214,13 +217,13 @@ class FileTranspiler(ExpressionTranslator):
         if node.namespace is not None:
             return None
         base = node.base
-        if isinstance(base, A.Identifier) and base.name not in scope and base.name not in self.symbols.resources:
+        if isinstance(base, A.Identifier) and base.name not in scope and self.find_resource(base.name) is None:
             imported = self.imports.member_call(base.name, node.name, args)
             if imported is not None:
                 return imported
         target = base.obj if isinstance(base, A.IndexAccess) else base
         symbol = target.name if isinstance(target, A.Identifier) else access_symbol(target)
-        resource = self.symbols.resources.get(symbol or "")
+        resource = self.find_resource(symbol or "")
         if resource is None or (isinstance(target, A.Identifier) and target.name in scope):
             return None
         if node.name.lower().startswith("list"):
@@ -229,6 +232,29 @@ class FileTranspiler(ExpressionTranslator):
         return self.unknown(f"{node.name}() of '{resource.symbol}' is only known at deployment")
 
     # ---- resources ---------------------------------------------------------------------------------------
+    def find_resource(self, symbol: str) -> ResourceSym | None:
+        """A resource by its symbol. Inside a resource's body, the resources nested in it and in the resources
+        it is nested in are in scope by their own names, as in Bicep (`first` for `hub::first` in a sibling)."""
+        found = self.symbols.resources.get(symbol)
+        if found is not None or not self._enclosing:
+            return found
+        node: ResourceSym | None = self._enclosing[-1]
+        depth = 0
+        while node is not None and depth < 32:
+            found = self.symbols.resources.get(f"{node.symbol}::{symbol}")
+            if found is not None:
+                return found
+            node, depth = node.lexical_parent, depth + 1
+        return None
+
+    @contextlib.contextmanager
+    def inside(self, resource: ResourceSym) -> Iterator[None]:
+        self._enclosing.append(resource)
+        try:
+            yield
+        finally:
+            self._enclosing.pop()
+
     def self_index(self, declared: ResourceSym | ModuleSym) -> str | None:
         return call("copyIndex", quote(declared.symbol)) if declared.loop is not None else None
 
@@ -253,8 +279,9 @@ class FileTranspiler(ExpressionTranslator):
     def name_segments(self, resource: ResourceSym, index: str | None, depth: int = 0) -> list[str]:
         scope = self.loop_scope(resource, index)
         written = resource.body.get("name") if resource.body is not None else None
-        own = self.expr(written, scope) if written is not None else self.unknown(
-            f"resource '{resource.symbol}' has no name")
+        with self.inside(resource):
+            own = self.expr(written, scope) if written is not None else self.unknown(
+                f"resource '{resource.symbol}' has no name")
         if resource.parent is None or depth > 16:
             return [own]
         parent_index = self.expr(resource.parent_index, scope) if resource.parent_index is not None else None
@@ -334,6 +361,10 @@ class FileTranspiler(ExpressionTranslator):
         return call("reference", target, quote(api or ""), quote("full"))
 
     def resource_json(self, resource: ResourceSym) -> dict[str, Any]:
+        with self.inside(resource):
+            return self._resource_json(resource)
+
+    def _resource_json(self, resource: ResourceSym) -> dict[str, Any]:
         decl = resource.decl
         path: PathKey = ("resources", resource.symbol)
         self.map.record(path, decl.line, decl.col, self.parsed.display)
@@ -351,6 +382,9 @@ class FileTranspiler(ExpressionTranslator):
         if resource.api:
             out["apiVersion"] = resource.api
         out["name"] = to_json(self.resource_name(resource, index))
+        written_name = resource.body.get("name") if resource.body is not None else None
+        if written_name is not None:  # a name not known before deployment is shown as written
+            self.map.record_text((*path, "name"), self.source_text(written_name))
         if resource.body is None:
             out["properties"] = wrap(self.unknown(f"the body of resource '{resource.symbol}' is not an object"))
             return out
