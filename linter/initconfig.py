@@ -31,6 +31,7 @@ _BICEP_DEFAULT = re.compile(r"^\s*param\s+location\s+string\s*=\s*'([^'$\r\n]*)'
                             re.MULTILINE | re.I)
 _MODULE = re.compile(r"^\s*module\s+\w+\s+'([^'\r\n]+)'", re.MULTILINE)
 _AZD_VALUE = re.compile(r"^\$\{(\w+)(?:=([^}]*))?\}$")
+_AZD_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:=[^}]*)?\}")
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
@@ -53,6 +54,7 @@ class Survey:
     assumed: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)  # IaC folders a folder walk skips (named in deployments:)
+    azd_variables: list[str] = field(default_factory=list)  # ${VAR}s of azd parameter files
 
 
 class _Tree:
@@ -341,6 +343,10 @@ def _azd_project(tree: _Tree, path: Path, templates: dict[Path, str], used: set[
         if variable:
             found.unknown.append(f"${{{variable}}} of the azd project is set per environment (azd env set "
                                  f"{variable} ...); no .azure/<env>/.env here says it")
+        placeholders = sorted(set(_AZD_PLACEHOLDER.findall(read(parameters) or "")))
+        if placeholders:
+            # drlint substitutes azd's ${VAR} from the environment it runs in, as azd does at deployment time
+            found.azd_variables.extend(v for v in placeholders if v not in found.azd_variables)
     subscription = env.get("AZURE_SUBSCRIPTION_ID")
     if subscription and re.fullmatch(r"[0-9a-fA-F-]{36}", subscription):
         deployment.subscription = subscription.lower()
@@ -439,5 +445,9 @@ def report_lines(found: Survey, written: str) -> list[str]:
     if found.exports:
         lines.append("Resource Graph exports found (scan them too): " + ", ".join(found.exports[:5])
                      + (f" and {len(found.exports) - 5} more" if len(found.exports) > 5 else ""))
+    if found.azd_variables:
+        shown = ", ".join(f"${{{v}}}" for v in found.azd_variables[:6])
+        lines.append(f"azd parameter files use {shown}: drlint reads them from the environment it runs in, as azd "
+                     f"does; load the azd environment first: eval \"$(azd env get-values)\"")
     lines.append("Next: drlint scan " + " ".join([".", *found.hidden]) + " --show-unknown")
     return lines

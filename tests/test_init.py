@@ -41,11 +41,17 @@ def test_azd_project_with_its_environment(tmp_path):
     assert deployment == {"name": "prod", "template": "infra/main.bicep", "parameters": "infra/main.parameters.json",
                           "location": "swedencentral", "subscription": "6f1c2b9e-3d4a-4c8e-9b1f-2a7d5e8c0f13"}
     assert "Assumed:" in run.stdout and "azd environment `prod`" in run.stdout
+    assert "${AZURE_ENV_NAME}, ${AZURE_LOCATION}" in run.stdout and "azd env get-values" in run.stdout
     # drlint loads what init wrote without a problem, and deploys the template it names
     scan = drlint_process("scan", ".", "--format", "json", "--show-unknown", cwd=tmp_path)
     report = json.loads(scan.stdout)
     assert not [d for d in report["diagnostics"] if d["code"] == "config-error"]
     assert any(r["rule"] == "DR101" and r["file"] == "infra/main.bicep" for r in report["results"])
+    # with the azd environment loaded, as init says, the region is the environment's
+    loaded = drlint_process("scan", ".", "--format", "json", cwd=tmp_path,
+                            env={"AZURE_LOCATION": "swedencentral", "AZURE_ENV_NAME": "prod"})
+    hubs = [r for r in json.loads(loaded.stdout)["results"] if r["rule"] == "DR101"]
+    assert hubs and {r["location"] for r in hubs} == {"swedencentral"}
 
 
 def test_azd_project_without_an_environment_says_what_it_could_not_tell(tmp_path):
