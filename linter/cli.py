@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +16,7 @@ from linter.results import Outcome, RunReport
 from linter.vocabulary import DEFAULT_FAIL_ON, DEFAULT_POSTURE, FAIL_ON_LEVELS, NEVER, POSTURES, reaches
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERRORS = 0, 1, 2
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class InputError(click.ClickException):
@@ -152,6 +154,113 @@ def _baseline(report: RunReport, compare_with: Path | None, record_in: Path | No
     if compare_with is not None:
         report.diagnostics.extend(problems)
         report.baseline = apply_baseline(report.results, entries, str(compare_with))
+
+
+@main.command()
+@click.option("--subscription", "subscriptions", multiple=True, metavar="ID",
+              help="Subscription to audit (repeatable or comma-separated).")
+@click.option("--management-group", "management_groups", multiple=True, metavar="ID",
+              help="Management group to audit (repeatable or comma-separated).")
+@click.option("--all-subscriptions", is_flag=True, help="Every subscription the credential can read.")
+@click.option("--auth", type=click.Choice(["default", "cli", "managed-identity", "token"]), default="default",
+              show_default=True, help="How to sign in; `token` reads a bearer token from DRLINT_ACCESS_TOKEN.")
+@click.option("--cloud", type=click.Choice(["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"]),
+              default="AzureCloud", show_default=True, help="Azure cloud to audit.")
+@click.option("--endpoint", metavar="URL", help="Another Resource Graph / Resource Manager endpoint.")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write what was fetched as a Resource Graph results file (drlint scan reads it back); "
+                   "findings then point at its lines.")
+@click.option("--show-query", is_flag=True, help="Print the queries and list calls the active rules need, and exit.")
+@click.option("--progress/--no-progress", default=None, help="Progress on standard error (default: on a terminal).")
+@click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Extra rule file or directory (repeatable); loaded after the built-in pack.")
+@click.option("--select", multiple=True, metavar="PREFIX",
+              help="Only rules whose id starts with PREFIX (repeatable or comma-separated), e.g. DR2.")
+@click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX.")
+@click.option("--posture", type=click.Choice(POSTURES),
+              help=f"Disaster-recovery posture to check (default: drlint.yaml, else {DEFAULT_POSTURE}).")
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default=DEFAULT_FORMAT,
+              show_default=True,
+              help="Output format: " + "; ".join(f"{f.name}: {f.help}" for f in OUTPUT_FORMATS) + " (sarif needs "
+                   "--save: results point at its lines).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS),
+              help=f"Lowest severity that makes the exit code 1 (default: drlint.yaml, else {DEFAULT_FAIL_ON}).")
+@click.option("--show-unknown", is_flag=True, help="Also report checks whose outcome is UNKNOWN, with the reason.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this drlint.yaml instead of searching upwards from the current folder.")
+@click.option("--no-config", is_flag=True, help="Ignore any drlint.yaml.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], all_subscriptions: bool, auth: str,
+          cloud: str, endpoint: str | None, save: Path | None, show_query: bool, progress: bool | None,
+          rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], posture: str | None,
+          output_format: str, output: Path | None, fail_on: str | None, show_unknown: bool,
+          config_path: Path | None, no_config: bool, color: bool | None) -> None:
+    """Check a live Azure estate, read through Resource Graph and Resource Manager.
+
+    Fetches only what the active rules read: one Resource Graph query per table (see --show-query), in
+    subscription batches and pages, plus Resource Manager list calls for what Resource Graph does not index
+    (hub connections, blob services, model deployments, Foundry projects, locks...). The Reader role is enough.
+
+    \b
+    Examples:
+      drlint audit --subscription 00000000-0000-0000-0000-000000000000
+      drlint audit --all-subscriptions --save estate.json --format sarif -o drlint.sarif
+      DRLINT_ACCESS_TOKEN=$(az account get-access-token --query accessToken -o tsv) \\
+        drlint audit --management-group contoso --auth token
+
+    \b
+    Exit codes:
+      0  no finding at or above --fail-on
+      1  findings at or above --fail-on
+      2  usage error, sign-in failure, or part of the estate could not be read (the rest is still reported)
+    """
+    from linter.config import Config, find_config, load_config
+    from linter.scan import ScanOptions
+
+    config, config_problems = Config(), []
+    if not no_config:
+        found = config_path or find_config(Path.cwd())
+        if found is not None:
+            config, config_problems = load_config(found, str(found))
+    options = ScanOptions([], posture=posture, select=_split(select), ignore=_split(ignore),
+                          rule_paths=list(rule_paths))
+    from linter.audit import prepare, run_audit
+
+    prepared = prepare(options, config)
+    if show_query:
+        prepared.diagnostics[:0] = config_problems
+        _print_diagnostics(prepared.diagnostics)
+        click.echo(prepared.plan.show(), nl=False)
+        sys.exit(EXIT_ERRORS if any(d.severity == "error" for d in prepared.diagnostics) else EXIT_OK)
+    scope = _split(subscriptions), _split(management_groups)
+    if not (scope[0] or scope[1] or all_subscriptions):
+        raise click.UsageError("name what to audit: --subscription ID, --management-group ID or --all-subscriptions")
+    malformed = [s for s in scope[0] if not _GUID.fullmatch(s)]
+    if malformed:
+        raise click.UsageError(f"--subscription takes subscription ids (GUIDs such as "
+                               f"00000000-0000-0000-0000-000000000000), not {malformed[0]!r}")
+    if all_subscriptions and (scope[0] or scope[1]):
+        raise click.UsageError("--all-subscriptions audits every subscription; do not combine it with others")
+    if output_format == "sarif" and save is None:
+        raise click.UsageError("--format sarif needs --save FILE: SARIF results must point at a file (the saved "
+                               "Resource Graph results)")
+    from linter.inputs.live.auth import EndpointError, SignInError
+    from linter.inputs.live.fetch import AuditRequest, NothingToAudit
+    from linter.inputs.live.progress import Progress
+
+    request = AuditRequest(scope[0], scope[1], all_subscriptions, auth, cloud, endpoint)
+    shown = sys.stderr.isatty() if progress is None else progress
+    try:
+        report = run_audit(prepared, options, config, config_problems, request, Progress(shown), save)
+    except (SignInError, EndpointError, NothingToAudit) as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"cannot write {save}: {exc.strerror}") from None
+    effective_fail_on = fail_on or config.fail_on or DEFAULT_FAIL_ON
+    _emit(report, output_format, output, WriteOptions(show_unknown), color)
+    sys.exit(exit_code(report, effective_fail_on))
 
 
 def _emit(report: RunReport, format_name: str, output: Path | None, options: WriteOptions,

@@ -157,8 +157,12 @@ class Origin:
     unobservable: Mapping[str, str] = field(default_factory=dict)
 
     def unobserved_reason(self, resource_type: str) -> str | None:
-        # "*": any type may be missing (a Bicep registry module that was not fetched may deploy anything)
-        return self.unobservable.get(resource_type.lower()) or self.unobservable.get("*")
+        # "*": any type may be missing (a Bicep registry module that was not fetched may deploy anything);
+        # "" for a type: observed in full, whatever "*" says (a live audit fetched every one of them)
+        reason = self.unobservable.get(resource_type.lower())
+        if reason is not None:
+            return reason or None
+        return self.unobservable.get("*")
 
 
 class _Missing:

@@ -56,3 +56,11 @@ def test_unobserved_types_are_per_origin():
     assert estate.unobserved_reason("Microsoft.X/y/z", near=hub) == "not indexed"
     assert estate.unobserved_reason("Microsoft.X/y/z", near=estate.of_type("microsoft.x/y")[1]) is None
     assert estate.unobserved_reason("Microsoft.X/y/z") == "not indexed"
+
+
+def test_an_origin_can_observe_some_types_in_full_and_no_others():
+    from linter.model import Origin
+
+    audit = Origin("resource-graph", "e.json", None, {"*": "not fetched", "microsoft.storage/storageaccounts": ""})
+    assert audit.unobserved_reason("Microsoft.Storage/storageAccounts") is None
+    assert audit.unobserved_reason("Microsoft.KeyVault/vaults") == "not fetched"

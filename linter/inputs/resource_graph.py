@@ -193,6 +193,8 @@ class ResourceGraphFrontEnd:
             # a lock listing is per subscription: once saved beside the export, a missing lock is no lock
             del unobservable[LOCKS]
         for file, resources in pending:
+            if self._load_audit_record(file, resources, loaded):
+                continue
             origin = Origin("resource-graph", file.display, None, unobservable)
             for resource in resources:
                 resource.origin = origin
@@ -200,6 +202,24 @@ class ResourceGraphFrontEnd:
             loaded.resources.extend(resources)
             loaded.files.append(file.display)
         return loaded
+
+    def _load_audit_record(self, file: InputFile, resources: list[Resource], loaded: Loaded) -> bool:
+        """A file saved by `drlint audit --save` says what it fetched: its resources get origins from that."""
+        from linter.inputs.live.document import assign_origins, read_record
+
+        document = file.document
+        assert document is not None
+        record, problems = read_record(document.data)
+        for path, problem in problems:
+            loaded.diagnostics.append(Diagnostic(problem, document.position(path), severity="warning"))
+        if record is None:
+            return False
+        origins, diagnostics = assign_origins(resources, record, "resource-graph", file.display, document.position)
+        loaded.origins.extend(origins)
+        loaded.diagnostics.extend(diagnostics)
+        loaded.resources.extend(resources)
+        loaded.files.append(file.display)
+        return True
 
     def _load_document(self, file: InputFile, loaded: Loaded) -> list[Resource]:
         document = file.document
