@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from pathlib import Path
@@ -113,6 +114,9 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
     if baseline_path is not None and not baseline_path.is_file():
         raise InputError(f"no baseline file {baseline_path}; write one with --write-baseline {baseline_path}")
 
+    # The process ends after one scan, whose data is acyclic: the cyclic collector would only rescan it
+    # (a full pass over millions of objects each time it is re-enabled after a phase that paused it).
+    gc.disable()
     config, config_problems = Config(), []
     if not no_config:
         found = config_path or find_config(paths[0])

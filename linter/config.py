@@ -25,13 +25,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.diagnostics import Diagnostic
 from linter.model import Position
 from linter.suppressions import Suppression, parse_config_suppressions
 from linter.vocabulary import FAIL_ON_LEVELS, POSTURES, SEVERITY_OVERRIDES
-from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
+
+if TYPE_CHECKING:
+    from linter.yamlsource import YamlDocument
 
 CONFIG_NAMES = ("drlint.yaml", ".drlint.yaml")
 _TOP_KEYS = ("posture", "failOn", "rulePaths", "exclude", "rules", "deployments", "suppress")
@@ -87,6 +89,8 @@ def find_config(start: Path) -> Path | None:
 
 def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
     """Parse and validate a config file. Problems are diagnostics; what is valid is still used."""
+    from linter.yamlsource import YamlError, load_yaml, read_text  # only when there is a file to read
+
     config = Config(path=path)
     try:
         document = load_yaml(read_text(path, display), display)

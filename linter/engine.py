@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from linter import messages
-from linter.conditions import Evidence, Scope, Tri, Verdict
+from linter.conditions import Evidence, Scope, Selection, Tri, Verdict
 from linter.config import RuleOverride
 from linter.diagnostics import Diagnostic
 from linter.model import Estate, Position, Provenance, Resource
@@ -55,6 +55,30 @@ def plan_rules(
             )
         planned.append(rule)
     return sorted(planned, key=lambda r: r.id)
+
+
+def types_read(rules: Iterable[Rule]) -> frozenset[str]:
+    """The lower-cased resource types these rules select, in their selections and in the selections of
+    their conditions (aggregates, children); inputs of other types need not become resources."""
+    found: set[str] = set()
+    stack: list[Any] = []
+    for rule in rules:
+        stack += [rule.select, rule.condition]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, Selection):
+            found.update(t.lower() for t in node.types)
+        if dataclasses.is_dataclass(node) and not isinstance(node, type):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, Mapping):
+            stack.extend(node.values())
+    return frozenset(found)
 
 
 def run_rules(rules: Iterable[Rule], estate: Estate) -> tuple[list[Result], list[Diagnostic]]:

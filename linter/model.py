@@ -362,10 +362,25 @@ def parent_id_of(resource_id: object) -> str | None:
     return resource_id[:marker] + "/providers/" + "/".join(tail[:-2])
 
 
+class UnreadInputs(Protocol):
+    """Inputs left unread because no rule selects their type (Resource Graph rows of other types): they
+    count, and a rule that follows a resource id to one gets it (`find`, by lower-cased id)."""
+
+    def __len__(self) -> int: ...
+
+    def find(self, id_key: str) -> Resource | None: ...
+
+    def take(self, type_key: str) -> list[Resource]:
+        """Make every unread input of this type a resource (and no longer unread)."""
+        ...
+
+
 class Estate:
     """Every resource of one run, indexed by lower-cased type, by lower-cased id and by parent id."""
 
-    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+    def __init__(self, resources: Iterable[Resource] = (), unread: Iterable[UnreadInputs] = ()) -> None:
+        self._unread = list(unread)
+        self._taken: set[str] = set()
         self._resources: list[Resource] = []
         self._by_type: dict[str, list[Resource]] = {}
         self._by_id: dict[str, Resource] = {}
@@ -410,10 +425,31 @@ class Estate:
         return len(self._resources)
 
     def of_type(self, resource_type: str) -> list[Resource]:
-        return self._by_type.get(resource_type.lower(), [])
+        type_key = resource_type.lower()
+        if self._unread and type_key not in self._taken:
+            # Inputs are left unread only for types no rule selects; whatever asks for a type still gets it all.
+            self._taken.add(type_key)
+            for unread in self._unread:
+                for resource in unread.take(type_key):
+                    self.add(resource)
+        return self._by_type.get(type_key, [])
 
     def get(self, resource_id: str) -> Resource | None:
-        return self._by_id.get(resource_id.lower())
+        key = resource_id.lower()
+        found = self._by_id.get(key)
+        if found is None and self._unread:
+            # Not indexed: it is not a member of the estate's lists (its type's is made whole by `of_type`);
+            # an unread input remembers the resource it made, so a second lookup returns the same one.
+            for unread in self._unread:
+                found = unread.find(key)
+                if found is not None:
+                    break
+        return found
+
+    @property
+    def input_count(self) -> int:
+        """Resources plus inputs left unread (what a report says was scanned)."""
+        return len(self._resources) + sum(len(u) for u in self._unread)
 
     def find(self, resource_id: object) -> Resource | None:
         """The resource an id names: a string, or a symbolic unknown (an id built from a name not known

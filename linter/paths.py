@@ -39,7 +39,12 @@ class FieldPath:
 
     def key(self) -> tuple[str | int, ...]:
         """The path as a position key (lower-case names), for locating the value in its source."""
-        return tuple(s.lower() if isinstance(s, str) else s for s in self.steps if s != WILDCARD)
+        return _position_key(self.steps)
+
+
+@lru_cache(maxsize=4096)
+def _position_key(steps: tuple[Step, ...]) -> tuple[str | int, ...]:
+    return tuple(s.lower() if isinstance(s, str) else s for s in steps if s != WILDCARD)
 
 
 @lru_cache(maxsize=4096)
@@ -100,6 +105,19 @@ def resolve(root: Any, path: FieldPath) -> Any:
 
     A path with a wildcard returns a list of the values it reaches (MISSING ones left out), or Unknown.
     """
+    # Most paths are plain names through plain dicts (`sku.name`): walk them directly, exact keys first.
+    value = root
+    for step in path.steps:
+        if type(value) is not dict or type(step) is not str or step == WILDCARD:
+            break
+        found = value.get(step, MISSING)
+        if found is MISSING:
+            found = get_ci(value, step)
+        if found is MISSING or found is None:
+            return MISSING
+        value = found
+    else:
+        return value
     values = [root]
     fanned = False
     for step in path.steps:

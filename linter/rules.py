@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter import PACKAGE_DIR
 from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
@@ -21,7 +21,9 @@ from linter.diagnostics import Diagnostic
 from linter.messages import unknown_placeholders
 from linter.model import Position
 from linter.vocabulary import POSTURES, SEVERITIES
-from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
+
+if TYPE_CHECKING:
+    from linter.yamlsource import YamlDocument
 
 SCOPES = ("resource", "estate")
 
@@ -118,11 +120,65 @@ def _display(file: Path, root: Path | None) -> str:
     return file.as_posix()
 
 
-def load_rule_file(file: Path, display: str, *, builtin: bool, validate_schema: bool) -> Rule:
+def load_builtin_pack() -> tuple[list[Rule], list[Diagnostic]]:
+    """The built-in pack, from the parsed-pack cache when it holds this pack (see `packcache`), else parsed
+    from its YAML (and then cached). Either way every rule is compiled here, the same way."""
+    from linter import packcache
+
+    directory = builtin_pack_dir()
+    cache = packcache.cache_dir()
+    files = rule_files(directory) if cache is not None else []
+    if not files:
+        return load_rules([directory], builtin=True, validate_schema=False)
     try:
-        document = load_yaml(read_text(file, display), display)
+        contents = [(_display(file, None), file.read_bytes()) for file in files]
+    except OSError:
+        return load_rules([directory], builtin=True, validate_schema=False)
+    key = packcache.pack_key(contents)
+    cached = packcache.load(cache, key)
+    if cached is not None and len(cached) == len(files):
+        try:
+            return [compile_rule(document, builtin=True) for document in cached], []  # type: ignore[arg-type]
+        except RuleLoadError:
+            pass  # not what this pack parses to: parse it
+    rules: list[Rule] = []
+    documents = []
+    diagnostics: list[Diagnostic] = []
+    for display, content in contents:
+        try:
+            document = parse_rule_text(content, display)  # the bytes the key was made from
+            rules.append(compile_rule(document, builtin=True))
+            documents.append(document)
+        except RuleLoadError as exc:
+            diagnostics.extend(exc.diagnostics)
+    if not diagnostics:
+        packcache.store(cache, key, documents)
+    return rules, diagnostics
+
+
+def parse_rule_file(file: Path, display: str) -> YamlDocument:
+    from linter.yamlsource import YamlError, load_yaml, read_text
+
+    try:
+        return load_yaml(read_text(file, display), display)
     except YamlError as exc:
         raise RuleLoadError([Diagnostic(str(exc), exc.position, code="rule-error")]) from None
+
+
+def parse_rule_text(content: bytes, display: str) -> YamlDocument:
+    from linter.yamlsource import YamlError, load_yaml
+
+    try:
+        return load_yaml(content.decode("utf-8-sig"), display)
+    except UnicodeDecodeError as exc:
+        raise RuleLoadError([Diagnostic(f"not UTF-8 text ({exc.reason} at byte {exc.start})", Position(display),
+                                        code="rule-error")]) from None
+    except YamlError as exc:
+        raise RuleLoadError([Diagnostic(str(exc), exc.position, code="rule-error")]) from None
+
+
+def load_rule_file(file: Path, display: str, *, builtin: bool, validate_schema: bool) -> Rule:
+    document = parse_rule_file(file, display)
     # The compiler's errors are the precise ones (file:line of the key, what is expected); the schema then
     # catches what compiling does not need (naming patterns, tag limits, reference URLs).
     rule = compile_rule(document, builtin=builtin)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from linter.config import Config, check_rule_overrides, shown_path
 from linter.diagnostics import Diagnostic
-from linter.engine import plan_rules, run_rules
+from linter.engine import plan_rules, run_rules, types_read
 from linter.gcpause import collection_paused
 from linter.inputs import FrontEnd, InputFile, LoadContext, Loaded
 from linter.inputs.deployments import DeploymentPlan, config_entries
@@ -25,7 +25,7 @@ from linter.inputs.jsondoc import JsonDocument, JsonError, read_json
 from linter.inputs.registry import front_end, front_ends, suffixes
 from linter.model import Estate, Position
 from linter.results import RunReport
-from linter.rules import Rule, builtin_pack_dir, check_duplicate_ids, load_rules
+from linter.rules import Rule, check_duplicate_ids, load_builtin_pack, load_rules
 from linter.suppressions import apply_suppressions
 from linter.vocabulary import DEFAULT_POSTURE
 
@@ -182,7 +182,7 @@ def classify(files: list[tuple[Path, bool]], ctx: LoadContext) -> tuple[dict[str
         document: JsonDocument | None = None
         if any(f.reads_json for f in candidates):
             try:
-                document = read_json(path, display)
+                document = read_json(path, display, lazy_rows=True)
             except JsonError as exc:
                 if explicit or _might_be_ours(path, candidates):
                     diagnostics.append(Diagnostic(f"{exc}; fix the file so it can be checked", exc.position))
@@ -233,7 +233,7 @@ def load_rule_set(config: Config, options: ScanOptions, root: Path) -> tuple[lis
     rules: list[Rule] = []
     diagnostics: list[Diagnostic] = []
     if options.builtin_rules:
-        builtin, problems = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+        builtin, problems = load_builtin_pack()
         rules.extend(builtin)
         diagnostics.extend(problems)
     user_paths = [*config.rule_paths, *options.rule_paths]
@@ -253,15 +253,18 @@ def category_of(categories: set[str]) -> str:
     return f"drlint/{next(iter(categories))}/" if len(categories) == 1 else "drlint/"
 
 
-def collect(paths: list[Path], config: Config, root: Path | None = None) -> Loaded:
+def collect(paths: list[Path], config: Config, root: Path | None = None,
+            types: frozenset[str] | None = None) -> Loaded:
     """Find the files under `paths`, recognise each by content, plan the deployments they make (one planner
-    for every template front end) and load them with their front ends."""
+    for every template front end) and load them with their front ends. With `types` (the lower-cased types
+    the rules select), inputs of other types may be left unread."""
     started = time.perf_counter()
     root = root or scan_root(paths, config)
     hidden: list[Path] = []
     files, problems = discover(paths, root, config.exclude, hidden)
     ctx = LoadContext(root=root, deployments=config.deployments, config_file=_config_display(config, root),
-                      config_root=config.root, config_positions=list(config.deployment_positions))
+                      config_root=config.root, config_positions=list(config.deployment_positions),
+                      types_read=types)
     groups, more = classify(files, ctx)
     more.extend(hidden_template_folders(hidden, bool(groups or problems or more), ctx))
     ctx.plan, planning = plan_deployments(groups, ctx)
@@ -304,18 +307,20 @@ def _config_display(config: Config, root: Path) -> str:
 
 
 def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
-             config_diagnostics: Iterable[Diagnostic] = ()) -> RunReport:
-    """Run the rules `options` and `config` choose over what was collected (`options.paths` is not read)."""
+             config_diagnostics: Iterable[Diagnostic] = (),
+             rule_set: tuple[list[Rule], list[Diagnostic]] | None = None) -> RunReport:
+    """Run the rules `options` and `config` choose over what was collected (`options.paths` is not read);
+    `rule_set` is the rules already loaded (`load_rule_set`), if they were."""
     started = time.perf_counter()
     root = loaded.root or config.root or Path.cwd()
     diagnostics: list[Diagnostic] = list(config_diagnostics)
-    rules, problems = load_rule_set(config, options, root)
+    rules, problems = rule_set if rule_set is not None else load_rule_set(config, options, root)
     diagnostics.extend(problems)
     if config.path is not None:
         diagnostics.extend(check_rule_overrides(config, {r.id.upper() for r in rules}, shown_path(config.path)))
     diagnostics.extend(loaded.diagnostics)
 
-    estate = Estate(loaded.resources)
+    estate = Estate(loaded.resources, loaded.unread)
     for origin in loaded.origins:
         estate.add_origin(origin)
     posture = options.posture or config.posture or DEFAULT_POSTURE
@@ -330,7 +335,7 @@ def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
         diagnostics=diagnostics,
         rules=planned,
         files=sorted(set(loaded.files)),
-        resource_count=len(estate),
+        resource_count=estate.input_count,
         seconds=loaded.seconds + time.perf_counter() - started,
         posture=posture,
         category=category_of(loaded.categories),
@@ -341,4 +346,11 @@ def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
 
 def run_scan(options: ScanOptions, config: Config, config_diagnostics: Iterable[Diagnostic] = ()) -> RunReport:
     with collection_paused():
-        return evaluate(collect(options.paths, config), options, config, config_diagnostics)
+        # The rules first: rows of an export whose type no planned rule selects need not become resources.
+        root = scan_root(options.paths, config)
+        rules, problems = load_rule_set(config, options, root)
+        posture = options.posture or config.posture or DEFAULT_POSTURE
+        planned = plan_rules(rules, posture=posture, select=options.select, ignore=options.ignore,
+                             overrides=config.rules)
+        loaded = collect(options.paths, config, root, types_read(planned))
+        return evaluate(loaded, options, config, config_diagnostics, (rules, problems))

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from linter.diagnostics import Diagnostic
 from linter.inputs.jsondoc import JsonDocument
-from linter.model import Origin, Resource
+from linter.model import Origin, Resource, UnreadInputs
 
 
 @dataclass(slots=True)
@@ -29,6 +29,8 @@ class Loaded:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     origins: list[Origin] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Inputs not made into resources because no rule selects their type (found by id if a rule follows one).
+    unread: list[UnreadInputs] = field(default_factory=list)
     # Set by whoever collects the inputs of a run (the scan, a live audit), not by each front end:
     categories: set[str] = field(default_factory=set)  # the analyses the inputs belong to (`FrontEnd.category`)
     root: Path | None = None  # positions are relative to it; SARIF re-reads template lines under it
@@ -39,6 +41,7 @@ class Loaded:
         self.diagnostics.extend(other.diagnostics)
         self.origins.extend(other.origins)
         self.files.extend(other.files)
+        self.unread.extend(other.unread)
         self.categories |= other.categories
 
 
@@ -53,6 +56,9 @@ class LoadContext:
     config_positions: list[Any] = field(default_factory=list)  # where each `deployments:` entry is written
     plan: Any = None  # the run's DeploymentPlan (inputs/deployments.py), made once for every front end
     shared: dict[str, Any] = field(default_factory=dict)  # what front ends share within one load (parsed files)
+    # Lower-cased resource types some rule selects; None: every type. A front end may leave inputs of other
+    # types unread (see `Loaded.unread`).
+    types_read: frozenset[str] | None = None
 
     def display(self, path: Path) -> str:
         """The path as shown to users and in SARIF: relative to the root, with `/` separators."""

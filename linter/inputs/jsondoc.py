@@ -1,23 +1,36 @@
 """JSON files as Azure reads them (comments, BOM, multi-line strings), with positions found on demand.
 
-Values are parsed by the C `json` module (fast); the line and column of a value are computed only when a
-finding needs them, by one pure-Python scan of the file that indexes every value's position by path. Most
-files never produce a finding, so most files never pay for the scan.
+Values are parsed by the C `json` module (fast). The line and column of a value are computed only when a
+finding needs them, by stepping over the text with the C scanner; every container stepped through remembers
+where its members start, so all the findings of a file together cost one pass over it, in any order.
+
+A large export's row array (`data`, `rows`, or a top-level list) is not decoded with the rest of the file: it
+becomes `LazyRows`, which records where each row starts and its `type`, and decodes a row only when asked.
+Rows no rule reads are never kept, and the whole file never exists as Python objects at once.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
+from array import array
+from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from linter.model import Position
 
-MAX_JSON_BYTES = 64 * 1024 * 1024
+# A safety limit against a runaway file, not a judgement on exports: 100,000 Resource Graph rows are ~75 MB.
+MAX_JSON_BYTES = 1024 * 1024 * 1024
+MAX_BYTES_VARIABLE = "DRLINT_MAX_FILE_MB"
 MAX_DEPTH = 200
+# Documents at least this large have their row arrays decoded lazily (smaller ones are parsed whole).
+LAZY_ROWS_ABOVE = 1024 * 1024
+_ROW_ARRAY_KEYS = ("data", "Data", "rows")
 
 PathKey = tuple[str | int, ...]
 
@@ -28,13 +41,26 @@ class JsonError(ValueError):
         self.position = position
 
 
+def max_json_bytes() -> int:
+    """The size limit: MAX_JSON_BYTES, or DRLINT_MAX_FILE_MB megabytes when that is set to a number."""
+    configured = os.environ.get(MAX_BYTES_VARIABLE, "").strip()
+    if configured:
+        try:
+            megabytes = float(configured)
+        except ValueError:
+            return MAX_JSON_BYTES
+        if megabytes > 0:
+            return int(megabytes * 1024 * 1024)
+    return MAX_JSON_BYTES
+
+
 @dataclass(slots=True)
 class JsonDocument:
     display: str  # the path shown to users (relative to the scan root, `/` separators)
     text: str  # comment-free text with the same offsets as the file
     data: Any
     _found: dict[PathKey, Position] = field(default_factory=dict, repr=False)
-    _line_starts: list[int] | None = field(default=None, repr=False)
+    _index: PositionIndex | None = field(default=None, repr=False)
 
     def position(self, path: PathKey) -> Position:
         """The position of the value at `path` (keys compared case-insensitively); for a missing path, the
@@ -42,16 +68,11 @@ class JsonDocument:
         key = tuple(p.lower() if isinstance(p, str) else p for p in path)
         found = self._found.get(key)
         if found is None:
-            offsets = locate_offsets(self.text, key)
-            found = self._position_at(offsets[-1])
-            self._found[key] = found
+            if self._index is None:
+                self._index = PositionIndex(self.text, _lazy_arrays(self.data))
+            line, column = self._index.line_column(self._index.offset(key))
+            found = self._found[key] = Position(self.display, line, column)
         return found
-
-    def _position_at(self, offset: int) -> Position:
-        if self._line_starts is None:
-            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
-        line = bisect.bisect_right(self._line_starts, offset)
-        return Position(self.display, line, offset - self._line_starts[line - 1] + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,25 +86,39 @@ class JsonAnchor:
         return self.document.position(self.base + tuple(path))
 
 
-def read_json(path: Path, display: str) -> JsonDocument:
+def read_json(path: Path, display: str, lazy_rows: bool = False) -> JsonDocument:
+    """The file as a document; with `lazy_rows`, a large one's row arrays are LazyRows (see `parse_json`)."""
+    limit = max_json_bytes()
     try:
         size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise JsonError(f"file is {size} bytes; the limit is {MAX_JSON_BYTES}", Position(display))
+        if size > limit:
+            raise JsonError(
+                f"file is {size / 1048576:.0f} MB, over the {limit / 1048576:.0f} MB safety limit; "
+                f"to read it, raise the limit (environment variable {MAX_BYTES_VARIABLE}=<megabytes>)",
+                Position(display))
         raw = path.read_bytes()
     except OSError as exc:
         raise JsonError(f"cannot read: {exc.strerror}", Position(display)) from None
-    return parse_json(raw, display)
+    text = _decoded(raw, display)
+    del raw  # the bytes and the text are never both kept while the file is parsed
+    return parse_json(text, display, LAZY_ROWS_ABOVE if lazy_rows else None)
 
 
-def parse_json(raw: bytes | str, display: str) -> JsonDocument:
-    if isinstance(raw, bytes):
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise JsonError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", Position(display)) from None
-    else:
-        text = raw.lstrip("\ufeff")
+def _decoded(raw: bytes, display: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise JsonError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", Position(display)) from None
+
+
+def parse_json(raw: bytes | str, display: str, lazy_rows_above: int | None = None) -> JsonDocument:
+    """A document. With `lazy_rows_above`, one of at least that many characters has its row arrays as
+    LazyRows (only readers of Resource Graph exports ask for that: everyone else gets plain lists)."""
+    text = _decoded(raw, display) if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    if lazy_rows_above is not None and len(text) >= lazy_rows_above:
+        data = _shallow_parse(text)
+        if data is not _NOT_SHALLOW:
+            return JsonDocument(display, text, data)
     try:
         data = json.loads(text, strict=False)
     except json.JSONDecodeError:
@@ -136,69 +171,342 @@ def strip_comments(text: str) -> str:
     return _COMMENT_OR_STRING.sub(blank, text)
 
 
-# Finding a value: walk down the path in the text, stepping over every sibling with the C JSON scanner, so a
-# lookup costs about one native parse of what precedes the value, and nothing is indexed in advance.
+# Stepping over values: the C scanner decodes a value and says where it ends; what it built is dropped.
 _SKIPPER = json.JSONDecoder(strict=False)
+_SCAN = _SKIPPER.scan_once  # (text, offset) -> (value, end); StopIteration when no value starts there
 _SPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_KEY = r'[ \t\n\r]*("[^"\\]*(?:\\.[^"\\]*)*")[ \t\n\r]*:[ \t\n\r]*'  # a member's key, up to its value
+_MEMBER = re.compile(_KEY, re.DOTALL)
+_NEXT_MEMBER = re.compile(r"[ \t\n\r]*," + _KEY, re.DOTALL)  # after a value: the next member's key
+_STRING_THEN_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\n\r]*,' + _KEY, re.DOTALL)
+_COMMA = re.compile(r"[ \t\n\r]*,")
+# Containers inside array elements (rows and their members) whose member offsets are remembered: the findings
+# of one row are looked up together, and memory stays flat however many rows have findings.
+_KEPT_CONTAINERS = 1024
+_NOT_SHALLOW = object()
 
 
 def _key_text(token: str) -> str:
     if "\\" not in token:
-        return token[1:-1].lower()
+        return token[1:-1]
     try:
-        return json.loads(token, strict=False).lower()
+        return json.loads(token, strict=False)
     except json.JSONDecodeError:
-        return token[1:-1].lower()
+        return token[1:-1]
 
 
-def locate_offsets(text: str, path: PathKey) -> list[int]:
-    """Offsets of the root and of each step of `path` that exists (object members: their key)."""
-    end = len(text)
+class LazyRows(Sequence[Any]):
+    """The elements of a large row array, decoded on demand.
 
-    def space(at: int) -> int:
-        return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+    Built by one pass of the C scanner that records where each element starts and ends and, for an object,
+    its `type` member (lower-cased), so a reader can leave rows of types it does not want undecoded. Rows
+    wanted together are decoded together (`decode_many`): one scanner call per batch shares the member
+    names between rows, as a whole parse would, instead of a copy of every name in every row.
+    """
 
-    def char(at: int) -> str:
-        return text[at] if at < end else ""
+    __slots__ = ("ends", "offsets", "start", "text", "types")
 
-    pos = space(0)
-    offsets = [pos]
-    try:
-        for step in path:
-            opening = char(pos)
-            if opening == "{" and isinstance(step, str):
-                pos = space(pos + 1)
-                while char(pos) == '"':
-                    match = _STRING.match(text, pos)
-                    if match is None:
-                        return offsets
-                    key_at, key = pos, _key_text(match.group())
-                    pos = space(match.end())
-                    if char(pos) != ":":
-                        return offsets
-                    pos = space(pos + 1)
-                    if key == step:
-                        offsets.append(key_at)
-                        break
-                    pos = space(_SKIPPER.raw_decode(text, pos)[1])
-                    if char(pos) == ",":
-                        pos = space(pos + 1)
+    BATCH = 1000
+
+    def __init__(self, text: str, start: int, offsets: array, ends: array, types: list[str | None]) -> None:
+        self.text = text
+        self.start = start  # the offset of `[`
+        self.offsets = offsets
+        self.ends = ends
+        self.types = types
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.decode(i) for i in range(*index.indices(len(self.offsets)))]
+        return self.decode(index)
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self.decode(i) for i in range(len(self.offsets)))
+
+    def head(self, count: int) -> list[Any]:
+        """The first `count` elements that decode (one too deep is left to the reader to report)."""
+        found = []
+        for index in range(min(count, len(self.offsets))):
+            try:
+                found.append(self.decode(index))
+            except JsonError:
+                continue
+        return found
+
+    def decode(self, index: int) -> Any:
+        """The element at `index` (a fresh object each time); JsonError when it nests deeper than MAX_DEPTH."""
+        try:
+            value = _SCAN(self.text, self.offsets[index])[0]
+        except (StopIteration, ValueError, RecursionError):
+            raise JsonError("JSON nested too deeply", Position("")) from None
+        if self._may_be_too_deep(index) and _depth_exceeds(value, MAX_DEPTH - 2):
+            raise JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", Position(""))
+        return value
+
+    def _may_be_too_deep(self, index: int) -> bool:
+        # Nesting needs brackets: a row with fewer than the limit (counted in C) needs no walk.
+        text, start, end = self.text, self.offsets[index], self.ends[index]
+        return text.count("{", start, end) + text.count("[", start, end) > MAX_DEPTH - 2
+
+    def decode_many(self, indexes: Sequence[int]) -> Iterator[tuple[int, Any]]:
+        """(index, element) for each index, in order; the element is a JsonError when it cannot be used."""
+        text, offsets, ends = self.text, self.offsets, self.ends
+        for first in range(0, len(indexes), self.BATCH):
+            batch = indexes[first:first + self.BATCH]
+            joined = "[" + ",".join([text[offsets[i]:ends[i]] for i in batch]) + "]"
+            try:
+                values = _SCAN(joined, 0)[0]
+            except (StopIteration, ValueError, RecursionError):
+                values = None
+            del joined
+            for position, index in enumerate(batch):
+                if values is None:
+                    try:
+                        yield index, self.decode(index)
+                    except JsonError as exc:
+                        yield index, exc
+                    continue
+                value = values[position]
+                values[position] = None
+                if self._may_be_too_deep(index) and _depth_exceeds(value, MAX_DEPTH - 2):
+                    yield index, JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", Position(""))
                 else:
-                    return offsets
-            elif opening == "[" and isinstance(step, int) and step >= 0:
-                pos = space(pos + 1)
-                for _ in range(step):
-                    if char(pos) in ("]", ""):
-                        return offsets
-                    pos = space(_SKIPPER.raw_decode(text, pos)[1])
-                    if char(pos) == ",":
-                        pos = space(pos + 1)
-                if char(pos) in ("]", ""):
-                    return offsets
-                offsets.append(pos)
+                    yield index, value
+
+
+def _row_type(value: Any) -> str | None:
+    if type(value) is dict:
+        found = value.get("type")
+        if found is None:
+            for key, item in value.items():
+                if key.lower() == "type":
+                    found = item
+                    break
+        if type(found) is str:
+            return found.lower()
+    return None
+
+
+def _lazy_rows(text: str, start: int) -> tuple[LazyRows, int]:
+    """The array at `start` as LazyRows, and the offset just after it."""
+    offsets, ends = array("q"), array("q")
+    types: list[str | None] = []
+    interned: dict[str, str] = {}
+    space, end = _SPACE.match, len(text)
+    pos = space(text, start + 1).end()
+    if pos < end and text[pos] == "]":
+        return LazyRows(text, start, offsets, ends, types), pos + 1
+    while True:
+        try:
+            value, after = _SCAN(text, pos)
+        except StopIteration:
+            raise ValueError("expected a value") from None
+        offsets.append(pos)
+        ends.append(after)
+        row_type = _row_type(value)
+        types.append(interned.setdefault(row_type, row_type) if row_type is not None else None)
+        pos = space(text, after).end()
+        if pos >= end:
+            raise ValueError("unterminated array")
+        if text[pos] == "]":
+            return LazyRows(text, start, offsets, ends, types), pos + 1
+        if text[pos] != ",":
+            raise ValueError("expected , or ]")
+        pos = space(text, pos + 1).end()
+
+
+def _shallow_parse(text: str) -> Any:
+    """The document with its row arrays as LazyRows; _NOT_SHALLOW when it is not valid strict JSON (comments,
+    a syntax error) or too deep, for the whole parse to handle and report."""
+    try:
+        pos = _SPACE.match(text, 0).end()
+        if pos < len(text) and text[pos] == "[":
+            value, after = _lazy_rows(text, pos)
+        elif pos < len(text) and text[pos] == "{":
+            value, after = _shallow_object(text, pos, nested=False)
+        else:
+            return _NOT_SHALLOW
+        if _SPACE.match(text, after).end() != len(text):
+            return _NOT_SHALLOW
+    except (StopIteration, ValueError, RecursionError):
+        return _NOT_SHALLOW
+    if _depth_exceeds(value, MAX_DEPTH):
+        return _NOT_SHALLOW
+    return value
+
+
+def _shallow_object(text: str, start: int, nested: bool) -> tuple[dict[str, Any], int]:
+    """An object whose row-array members are LazyRows (one level down too: a table under `data`)."""
+    result: dict[str, Any] = {}
+    space, end = _SPACE.match, len(text)
+    pos = space(text, start + 1).end()
+    if pos < end and text[pos] == "}":
+        return result, pos + 1
+    while True:
+        match = _STRING.match(text, pos)
+        if match is None:
+            raise ValueError("expected a key")
+        key = json.loads(match.group(), strict=False)
+        pos = space(text, match.end()).end()
+        if pos >= end or text[pos] != ":":
+            raise ValueError("expected :")
+        pos = space(text, pos + 1).end()
+        opening = text[pos] if pos < end else ""
+        if key in _ROW_ARRAY_KEYS and opening == "[":
+            result[key], pos = _lazy_rows(text, pos)
+        elif key in _ROW_ARRAY_KEYS[:2] and opening == "{" and not nested:
+            result[key], pos = _shallow_object(text, pos, nested=True)
+        else:
+            result[key], pos = _SCAN(text, pos)
+        pos = space(text, pos).end()
+        if pos < end and text[pos] == "}":
+            return result, pos + 1
+        if pos >= end or text[pos] != ",":
+            raise ValueError("expected , or }")
+        pos = space(text, pos + 1).end()
+
+
+def _lazy_arrays(data: Any) -> dict[int, LazyRows]:
+    """The LazyRows of a document by the offset of their `[` (their element offsets are already known)."""
+    found: dict[int, LazyRows] = {}
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, LazyRows):
+            found[value.start] = value
+        elif type(value) is dict:
+            stack.extend(v for k, v in value.items() if k in _ROW_ARRAY_KEYS)
+    return found
+
+
+class _Members:
+    """What stepping through one container has found so far: where each member starts, and where to go on.
+
+    For an object, members maps each lower-cased key (the first of that spelling) to (key offset, value
+    offset); for an array, members lists the offsets of its elements.
+    """
+
+    __slots__ = ("cursor", "done", "is_object", "members", "pending")
+
+    def __init__(self, opening: str, after_open: int) -> None:
+        self.is_object = opening == "{"
+        self.members: Any = {} if self.is_object else []
+        self.cursor = after_open  # where the next member starts (or a value to step over, if pending)
+        self.pending = False
+        self.done = False
+
+    def advance(self, text: str) -> None:
+        """Find one more member, or mark the container done."""
+        try:
+            pos = self.cursor
+            if not self.is_object:
+                if self.pending:
+                    comma = _COMMA.match(text, _SCAN(text, pos)[1])
+                    if comma is None:  # the closing bracket, or text the scanner cannot step over
+                        self.done = True
+                        return
+                    pos = comma.end()
+                pos = _SPACE.match(text, pos).end()
+                if pos >= len(text) or text[pos] == "]":
+                    self.done = True
+                    return
+                self.members.append(pos)
             else:
-                return offsets
-    except (ValueError, RecursionError):
-        pass  # a value the scanner cannot step over: the deepest place found so far
-    return offsets
+                if not self.pending:
+                    member = _MEMBER.match(text, pos)
+                elif text.startswith('"', pos):  # a string value: stepped over by the same expression
+                    member = _STRING_THEN_MEMBER.match(text, pos)
+                else:
+                    member = _NEXT_MEMBER.match(text, _SCAN(text, pos)[1])
+                if member is None:  # the closing brace, or text the scanner cannot step over
+                    self.done = True
+                    return
+                pos = member.end()
+                key = member.group(1)
+                key = key[1:-1] if "\\" not in key else _key_text(key)
+                self.members.setdefault(key.lower(), (member.start(1), pos))
+            self.cursor, self.pending = pos, True
+        except (StopIteration, ValueError, RecursionError):  # a value the scanner cannot step over
+            self.done = True
+
+    def find(self, text: str, step: str | int) -> tuple[int, int] | None:
+        """(shown offset, value offset) of a member: an object member is shown at its key."""
+        if self.is_object:
+            if not isinstance(step, str):
+                return None
+            while step not in self.members and not self.done:
+                self.advance(text)
+            return self.members.get(step)
+        if not isinstance(step, int) or step < 0:
+            return None
+        while len(self.members) <= step and not self.done:
+            self.advance(text)
+        if step < len(self.members):
+            return self.members[step], self.members[step]
+        return None
+
+
+class PositionIndex:
+    """Offsets of values by path, and lines and columns of offsets, each found once.
+
+    Containers remember their members' offsets as they are stepped through, so the findings of a file cost
+    one pass over the containers on their paths; lines are counted from the nearest offset already resolved.
+    """
+
+    def __init__(self, text: str, lazy: dict[int, LazyRows] | None = None) -> None:
+        self.text = text
+        self._containers: dict[PathKey, _Members] = {}
+        self._deep: deque[PathKey] = deque()  # containers inside array elements, oldest first
+        self._lazy = lazy or {}
+        # resolved offsets with their line and the offset at which that line starts, in offset order
+        self._offsets = [0]
+        self._lines = [1]
+        self._line_starts = [0]
+
+    def offset(self, path: PathKey) -> int:
+        """The offset of the value at `path` (an object member: its key), or of the deepest existing
+        ancestor. Keys in `path` are lower-case."""
+        text = self.text
+        value_at = shown = _SPACE.match(text, 0).end()
+        for depth, step in enumerate(path):
+            key = path[:depth]
+            container = self._containers.get(key)
+            if container is None:
+                opening = text[value_at] if value_at < len(text) else ""
+                if opening not in ("{", "["):
+                    return shown
+                container = self._containers[key] = _Members(opening, value_at + 1)
+                if any(type(step) is int for step in key):  # inside an array element (a row): keep the latest
+                    self._deep.append(key)
+                    if len(self._deep) > _KEPT_CONTAINERS:
+                        self._containers.pop(self._deep.popleft(), None)
+                lazy = self._lazy.get(value_at)
+                if lazy is not None:
+                    container.members, container.done = list(lazy.offsets), True
+            found = container.find(text, step)
+            if found is None:
+                return shown
+            shown, value_at = found
+        return shown
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of an offset, counting newlines from the nearest resolved offset."""
+        text, offsets = self.text, self._offsets
+        at = bisect.bisect_right(offsets, offset) - 1
+        below = offsets[at]
+        if below == offset:
+            return self._lines[at], offset - self._line_starts[at] + 1
+        if at + 1 < len(offsets) and offsets[at + 1] - offset < offset - below:
+            line = self._lines[at + 1] - text.count("\n", offset, offsets[at + 1])
+        else:
+            line = self._lines[at] + text.count("\n", below, offset)
+        newline = text.rfind("\n", below, offset)
+        line_start = newline + 1 if newline >= 0 else self._line_starts[at]
+        offsets.insert(at + 1, offset)
+        self._lines.insert(at + 1, line)
+        self._line_starts.insert(at + 1, line_start)
+        return line, offset - line_start + 1

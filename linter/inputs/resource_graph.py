@@ -9,14 +9,14 @@ resources whose parent is found from their id. Every resource knows its row, so 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from linter.diagnostics import Diagnostic
 from linter.inputs import RESOURCE, InputFile, LoadContext, Loaded
-from linter.inputs.jsondoc import JsonAnchor, JsonDocument, PathKey
+from linter.inputs.jsondoc import JsonAnchor, JsonDocument, JsonError, LazyRows, PathKey
 from linter.model import MISSING, Origin, Position, Resource, get_ci
 
 # Types Resource Graph does not index: rules that need them are UNKNOWN on a Resource Graph estate, not FAIL.
@@ -63,25 +63,70 @@ class RowAnchor:
 
 def rows_of(data: Any, base: PathKey = ()) -> tuple[list[tuple[PathKey, Mapping[str, Any]]], bool]:
     """Every row with its path in the document; the flag says the rows came from a table (no key paths)."""
-    if isinstance(data, list):
-        return [((*base, i), row) for i, row in enumerate(data)], False
-    if not isinstance(data, Mapping):
+    table = row_table(data, base)
+    if table is None:
         return [], False
+    return [(table.path(i), table.row(i)) for i in range(len(table.rows))], table.names is not None
+
+
+@dataclass(slots=True)
+class RowTable:
+    """The rows of one document: a list (or LazyRows) at `base`, with column names for table format."""
+
+    rows: Sequence[Any]
+    base: PathKey
+    names: list[Any] | None  # table format: cells have no names in the file
+
+    def path(self, index: int) -> PathKey:
+        return (*self.base, index)
+
+    def row(self, index: int) -> Any:
+        """The row as an object (a table row's cells named by the columns); JsonError for a row nested too
+        deeply."""
+        return self._named(self.rows[index])
+
+    def decoded(self, indexes: list[int]) -> Iterator[tuple[int, Any]]:
+        """(index, row or JsonError) for each index, in order (large files' rows decoded in batches)."""
+        if isinstance(self.rows, LazyRows):
+            for index, row in self.rows.decode_many(indexes):
+                yield index, row if isinstance(row, JsonError) else self._named(row)
+        else:
+            for index in indexes:
+                yield index, self._named(self.rows[index])
+
+    def _named(self, row: Any) -> Any:
+        if self.names is not None and isinstance(row, list):
+            return dict(zip(self.names, row, strict=False))
+        return row
+
+    def type_hint(self, index: int) -> str | None:
+        """The row's lower-cased type when it is known without decoding the row."""
+        if isinstance(self.rows, LazyRows) and self.names is None:
+            return self.rows.types[index]
+        return None
+
+
+def row_table(data: Any, base: PathKey = ()) -> RowTable | None:
+    if isinstance(data, (list, LazyRows)):
+        return RowTable(data, base, None)
+    if not isinstance(data, Mapping):
+        return None
     for key in ("data", "Data"):
         inner = data.get(key)
-        if isinstance(inner, (list, Mapping)):
-            return rows_of(inner, (*base, key))
+        if isinstance(inner, (list, LazyRows, Mapping)):
+            return row_table(inner, (*base, key))
     columns, rows = data.get("columns"), data.get("rows")
-    if isinstance(columns, list) and isinstance(rows, list):
+    if isinstance(columns, list) and isinstance(rows, (list, LazyRows)):
         names = [c.get("name") if isinstance(c, Mapping) else c for c in columns]
-        table_rows = []
-        for i, row in enumerate(rows):
-            if isinstance(row, list):
-                table_rows.append(((*base, "rows", i), dict(zip(names, row, strict=False))))
-            else:
-                table_rows.append(((*base, "rows", i), row))
-        return table_rows, True
-    return [], False
+        return RowTable(rows, (*base, "rows"), names)
+    return None
+
+
+def row_type(row: Any) -> str | None:
+    if not isinstance(row, Mapping):
+        return None
+    found = _field(row, "type")
+    return found.lower() if isinstance(found, str) else None
 
 
 def _json_type(value: Any) -> str:
@@ -99,7 +144,9 @@ def _empty_to_none(value: Any) -> Any:
 
 
 def _field(row: Mapping[str, Any], name: str) -> Any:
-    value = get_ci(row, name)
+    value = row.get(name, MISSING)
+    if value is MISSING:
+        value = get_ci(row, name)
     return None if value is MISSING else value
 
 
@@ -148,18 +195,18 @@ def _is_row(row: Any) -> bool:
 
 def looks_like_resource_graph(data: Any) -> bool:
     """Rows of Resource Graph output in any shape users save (see `rows_of`)."""
-    if isinstance(data, list):
+    if isinstance(data, (list, LazyRows)):
         # One malformed row must not hide the file: it is reported by `load` instead.
-        return any(_is_row(r) for r in data[:50])
+        return any(_is_row(r) for r in (data.head(50) if isinstance(data, LazyRows) else data[:50]))
     if not isinstance(data, Mapping):
         return False
     inner = data.get("data", data.get("Data"))
     if inner is not None and inner is not data:
-        if isinstance(inner, list) and not inner:
+        if isinstance(inner, (list, LazyRows)) and not inner:
             return "count" in data or "total_records" in data or "totalRecords" in data
         return looks_like_resource_graph(inner)
     columns, rows = data.get("columns"), data.get("rows")
-    if isinstance(columns, list) and isinstance(rows, list):
+    if isinstance(columns, list) and isinstance(rows, (list, LazyRows)):
         names = {(c.get("name") if isinstance(c, Mapping) else c) for c in columns}
         return "id" in names and "type" in names
     return False
@@ -180,30 +227,33 @@ class ResourceGraphFrontEnd:
     def load(self, files: list[InputFile], ctx: LoadContext) -> Loaded:
         loaded = Loaded()
         loaded_types: set[str] = set()
-        pending: list[tuple[InputFile, list[Resource]]] = []
+        pending: list[tuple[InputFile, list[Resource], UnreadRows | None]] = []
         for file in files:
             assert file.document is not None
-            resources = self._load_document(file, loaded)
-            loaded_types.update(r.type_key for r in resources)
-            pending.append((file, resources))
+            resources, unread = self._load_document(file, loaded, ctx.types_read, loaded_types)
+            pending.append((file, resources, unread))
         unobservable = dict(NOT_INDEXED)
         if ROLE_ASSIGNMENTS not in loaded_types:
             unobservable[ROLE_ASSIGNMENTS] = ROLE_ASSIGNMENTS_MISSING
         if LOCKS in loaded_types:
             # a lock listing is per subscription: once saved beside the export, a missing lock is no lock
             del unobservable[LOCKS]
-        for file, resources in pending:
-            if self._load_audit_record(file, resources, loaded):
+        for file, resources, unread in pending:
+            if self._load_audit_record(file, resources, loaded, unread):
                 continue
             origin = Origin("resource-graph", file.display, None, unobservable)
             for resource in resources:
                 resource.origin = origin
+            if unread is not None:
+                unread.origin = origin
+                loaded.unread.append(unread)
             loaded.origins.append(origin)
             loaded.resources.extend(resources)
             loaded.files.append(file.display)
         return loaded
 
-    def _load_audit_record(self, file: InputFile, resources: list[Resource], loaded: Loaded) -> bool:
+    def _load_audit_record(self, file: InputFile, resources: list[Resource], loaded: Loaded,
+                           unread: UnreadRows | None = None) -> bool:
         """A file saved by `drlint audit --save` says what it fetched: its resources get origins from that."""
         from linter.inputs.live.document import assign_origins, read_record
 
@@ -214,6 +264,8 @@ class ResourceGraphFrontEnd:
             loaded.diagnostics.append(Diagnostic(problem, document.position(path), severity="warning"))
         if record is None:
             return False
+        if unread is not None:  # the record gives every resource its origin: no row stays unread
+            resources = resources + unread.take_all()
         origins, diagnostics = assign_origins(resources, record, "resource-graph", file.display, document.position)
         loaded.origins.extend(origins)
         loaded.diagnostics.extend(diagnostics)
@@ -221,25 +273,125 @@ class ResourceGraphFrontEnd:
         loaded.files.append(file.display)
         return True
 
-    def _load_document(self, file: InputFile, loaded: Loaded) -> list[Resource]:
+    def _load_document(self, file: InputFile, loaded: Loaded, wanted: frozenset[str] | None,
+                       seen_types: set[str]) -> tuple[list[Resource], UnreadRows | None]:
+        """The resources of the rows whose type a rule reads (every row when `wanted` is None); the other
+        rows stay text, found by id only if a rule follows a reference to one."""
         document = file.document
         assert document is not None
-        rows, tabular = rows_of(document.data)
+        table = row_table(document.data)
         placeholder = Origin("resource-graph", file.display)
-        resources = []
-        for path, row in rows:
-            anchor = RowAnchor(document, path) if tabular else JsonAnchor(document, path)
-            made = resource_from_row(row, placeholder, anchor)
-            if isinstance(made, str):
-                loaded.diagnostics.append(Diagnostic(made, document.position(path)))
-            else:
-                resources.append(made)
+        resources: list[Resource] = []
+        skipped: list[int] = []
+        if table is not None:
+            to_read: list[int] = []
+            for index in range(len(table.rows)):
+                hint = table.type_hint(index)
+                if hint is not None:
+                    seen_types.add(hint)
+                    if wanted is not None and hint not in wanted:
+                        skipped.append(index)
+                        continue
+                to_read.append(index)
+            for index, row in table.decoded(to_read):
+                path = table.path(index)
+                if isinstance(row, JsonError):
+                    loaded.diagnostics.append(Diagnostic(f"{row}; this row is not checked", document.position(path)))
+                    continue
+                if table.type_hint(index) is None:
+                    found_type = row_type(row)
+                    if found_type is not None:
+                        seen_types.add(found_type)
+                        if wanted is not None and found_type not in wanted:
+                            skipped.append(index)
+                            continue
+                anchor = RowAnchor(document, path) if table.names is not None else JsonAnchor(document, path)
+                made = resource_from_row(row, placeholder, anchor)
+                if isinstance(made, str):
+                    loaded.diagnostics.append(Diagnostic(made, document.position(path)))
+                else:
+                    resources.append(made)
+            skipped.sort()
         if _truncated(document.data):
             loaded.diagnostics.append(Diagnostic(
                 "these results are one page of a larger result (a skip token is present); "
                 "export every page (az graph query --first 1000 --skip-token <token>) and scan them together",
                 document.position(()), severity="warning"))
-        return resources
+        unread = UnreadRows(document, table, skipped, placeholder) if table is not None and skipped else None
+        return resources, unread
+
+
+class UnreadRows:
+    """Rows of types no rule selects, kept as text: a rule that follows a resource id to one of them (a
+    hub's `containerRegistry`, say) gets it as a resource, made on first use; nothing else ever does."""
+
+    def __init__(self, document: JsonDocument, table: RowTable, indexes: list[int], origin: Origin) -> None:
+        self.document = document
+        self.table = table
+        self.indexes = indexes
+        self.origin = origin
+        self._by_id: dict[str, int] | None = None
+        self._made: dict[int, Resource] = {}
+        self._types: set[str | None] | None = None  # the types of the unread rows, once asked
+
+    def _type_of(self, index: int) -> str | None:
+        hint = self.table.type_hint(index)
+        if hint is None:
+            try:
+                hint = row_type(self.table.row(index))
+            except JsonError:
+                hint = None
+        return hint
+
+    def __len__(self) -> int:
+        return len(self.indexes)
+
+    def find(self, id_key: str) -> Resource | None:
+        """The resource of the row whose lower-cased id is `id_key`, or None."""
+        if self._by_id is None:
+            self._by_id = {}
+            for index in self.indexes:
+                try:
+                    row = self.table.row(index)
+                except JsonError:
+                    continue
+                resource_id = _field(row, "id") if isinstance(row, Mapping) else None
+                if isinstance(resource_id, str):
+                    self._by_id.setdefault(resource_id.lower(), index)
+        index = self._by_id.get(id_key)
+        return None if index is None else self._make(index)
+
+    def take_all(self) -> list[Resource]:
+        """Every unread row as a resource (none is left unread)."""
+        taken, self.indexes = self.indexes, []
+        self._types = set()
+        return [r for r in map(self._make, taken) if r is not None]
+
+    def take(self, type_key: str) -> list[Resource]:
+        if self._types is None:
+            self._types = {self._type_of(index) for index in self.indexes}
+        if type_key not in self._types:
+            return []
+        self._types.discard(type_key)
+        taken, kept = [], []
+        for index in self.indexes:
+            (taken if self._type_of(index) == type_key else kept).append(index)
+        self.indexes = kept
+        return [r for r in map(self._make, taken) if r is not None]
+
+    def _make(self, index: int) -> Resource | None:
+        if index not in self._made:
+            path = self.table.path(index)
+            anchor = (RowAnchor(self.document, path) if self.table.names is not None
+                      else JsonAnchor(self.document, path))
+            try:
+                made = resource_from_row(self.table.row(index), self.origin, anchor)
+            except JsonError:
+                return None
+            if isinstance(made, str):
+                return None
+            self._made[index] = made
+        return self._made[index]
 
 
 def _truncated(data: Any) -> bool:

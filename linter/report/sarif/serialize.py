@@ -24,6 +24,7 @@ FieldKey = tuple[type, str]
 _NOTHING = object()
 
 _SCALARS = (str, int, float, bool)
+_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 class _Field:
@@ -45,6 +46,7 @@ class Serializer:
     def __init__(self, keep_defaults: Collection[FieldKey] = ()) -> None:
         self._keep = frozenset(keep_defaults)
         self._tables: dict[type, tuple[_Field, ...]] = {}
+        self._names: dict[type, dict[str, tuple[str, Any]]] = {}
 
     def _table(self, cls: type) -> tuple[_Field, ...]:
         table = self._tables.get(cls)
@@ -54,25 +56,73 @@ class Serializer:
         return table
 
     def to_data(self, value: Any) -> Any:
-        if value is None or isinstance(value, _SCALARS):
+        kind = type(value)
+        if value is None or kind in _SCALAR_TYPES or isinstance(value, _SCALARS):
             return value
-        if isinstance(value, (list, tuple)):
+        if kind is list or kind is tuple or isinstance(value, (list, tuple)):
             return [self.to_data(v) for v in value]
-        if isinstance(value, dict):
+        if kind is dict or isinstance(value, dict):
             return {k: self.to_data(v) for k, v in value.items() if v is not None}
-        table = self._tables.get(type(value)) or self._table(type(value))
+        names = self._names.get(kind)
+        if names is None:
+            names = self._names[kind] = {f.name: (f.json_name, f.default) for f in self._table(kind)}
+        try:
+            members = vars(value)
+        except TypeError:  # a slotted class: read its fields one by one
+            members = {name: getattr(value, name) for name in names}
         out: dict[str, Any] = {}
-        for field in table:
-            item = getattr(value, field.name)
+        # Most of a sarif-om object's thirty-odd fields are None: walk the instance dict and skip them.
+        for name, item in members.items():
             if item is None:
                 continue
-            default = field.default
+            entry = names.get(name)
+            if entry is None:  # not an attrs field (a private attribute)
+                continue
+            json_name, default = entry
             # `type(...) is` keeps True from matching a default of 1 (and 1 a default of True).
             if default is not _NOTHING and type(item) is type(default) and item == default:
                 continue
-            out[field.json_name] = item if isinstance(item, _SCALARS) else self.to_data(item)
+            out[json_name] = item if type(item) in _SCALAR_TYPES else self.to_data(item)
         return out
 
     def dumps(self, value: Any) -> str:
-        """Compact, ASCII-only JSON with sorted keys: the same input gives the same bytes, on any platform."""
-        return json.dumps(self.to_data(value), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        """Compact, ASCII-only JSON with sorted keys: the same input gives the same bytes, on any platform.
+
+        The C encoder walks the lists, dicts and scalars itself and asks `_shallow` only for each sarif-om
+        object's members; the bytes are those of `json.dumps(self.to_data(value), ...)`.
+        """
+        return json.dumps(value, default=self._shallow, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+    def _shallow(self, value: Any) -> dict[str, Any]:
+        """One object's members as `to_data` writes them, its nested objects left to the encoder."""
+        kind = type(value)
+        names = self._names.get(kind)
+        if names is None:
+            if not attr.has(kind):
+                raise TypeError(f"{kind.__name__} is not JSON serializable")
+            names = self._names[kind] = {f.name: (f.json_name, f.default) for f in self._table(kind)}
+        try:
+            members = vars(value)
+        except TypeError:
+            members = {name: getattr(value, name) for name in names}
+        out: dict[str, Any] = {}
+        for name, item in members.items():
+            if item is None:
+                continue
+            entry = names.get(name)
+            if entry is None:
+                continue
+            json_name, default = entry
+            if default is not _NOTHING and type(item) is type(default) and item == default:
+                continue
+            out[json_name] = _without_none(item) if type(item) is dict else item
+        return out
+
+
+def _without_none(value: Any) -> Any:
+    """What `to_data` makes of plain data: None members of dicts dropped, at every level."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_without_none(v) for v in value]
+    return value
