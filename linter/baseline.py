@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,5 +215,6 @@ def _take(counter: Counter, key: Any) -> bool:
 
 def summary_text(summary: BaselineSummary) -> str:
     fixed = len(summary.fixed)
-    return (f"baseline {summary.file}: {summary.new} new, {summary.unchanged} unchanged, {fixed} fixed"
+    shown = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", summary.file)  # a path as typed: no control chars
+    return (f"baseline {shown}: {summary.new} new, {summary.unchanged} unchanged, {fixed} fixed"
             + (" (rewrite it with --write-baseline to drop the fixed entries)" if fixed else ""))
