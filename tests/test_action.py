@@ -77,7 +77,8 @@ def run_scan_step(tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedPr
 
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURES / "demo", tmp_path / "repo" / "estate")
+    shutil.copytree(FIXTURES / "demo" / "resource-graph", tmp_path / "repo" / "estate",
+                    ignore=shutil.ignore_patterns("drlint.yaml"))
     shutil.copytree(FIXTURES / "arm" / "hub", tmp_path / "repo" / "infra")
     return tmp_path
 

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import FIXTURES, drlint_process, shared_path
 from tests.report.sarif_checks import github_problems, schema_problems
 
-DEMO = FIXTURES / "demo"
+DEMO = FIXTURES / "demo" / "resource-graph"  # the demo estate as an export
 HUB = FIXTURES / "arm" / "hub"
 
 
@@ -35,7 +35,7 @@ def findings_of(cwd: Path, *paths: str) -> int:
 
 
 def test_recorded_findings_are_not_reported_again(tmp_path):
-    shutil.copytree(DEMO, tmp_path / "estate")
+    shutil.copytree(DEMO, tmp_path / "estate", ignore=shutil.ignore_patterns("drlint.yaml"))
     recorded = record(tmp_path, "estate")
     found = findings_of(tmp_path, "estate")
     assert recorded["format"] == "drlint-baseline" and len(recorded["entries"]) == found
@@ -51,20 +51,20 @@ def test_recorded_findings_are_not_reported_again(tmp_path):
 
 
 def test_a_new_finding_fails_and_fixed_entries_are_counted(tmp_path):
-    shutil.copytree(DEMO, tmp_path / "estate")
+    shutil.copytree(DEMO, tmp_path / "estate", ignore=shutil.ignore_patterns("drlint.yaml"))
     recorded = len(record(tmp_path, "estate")["entries"])
     data = json.loads((tmp_path / "estate" / "estate.json").read_text())
     rows = data["data"] if isinstance(data, dict) else data
     for row in rows:
-        if row["name"] == "stcontosoaicus":
+        if row["name"] == "stcontosohubcus":
             row["sku"]["name"] = "Standard_RAGRS"  # fixes DR201 and one DR202
-        if row["name"] == "kv-contoso-ai":
+        if row["name"] == "kv-contoso-eus2":
             row["properties"]["enableSoftDelete"] = False  # a new DR301 error
     (tmp_path / "estate" / "estate.json").write_text(json.dumps(data, indent=1))
     report, code = compare(tmp_path, "estate")
     assert code == 1
     new = [(r["rule"], r["resource_name"]) for r in report["results"] if r["baseline"] == "new"]
-    assert new == [("DR301", "kv-contoso-ai")]
+    assert new == [("DR301", "kv-contoso-eus2")]
     fixed = sorted(e["rule"] for e in report["summary"]["baseline"]["fixed"])
     assert fixed == ["DR201", "DR202"]
     text = drlint_process("scan", "estate", "--baseline", "baseline.json", cwd=tmp_path)
@@ -103,7 +103,7 @@ def test_renamed_template_still_matches_on_rule_and_resource(tmp_path):
 
 
 def test_sarif_with_a_baseline_is_valid_and_marks_unchanged_results_dismissed(tmp_path):
-    shutil.copytree(DEMO, tmp_path / "estate")
+    shutil.copytree(DEMO, tmp_path / "estate", ignore=shutil.ignore_patterns("drlint.yaml"))
     record(tmp_path, "estate")
     run = drlint_process("scan", "estate", "--baseline", "baseline.json", "--format", "sarif", "--show-unknown",
                          cwd=tmp_path)
@@ -133,7 +133,7 @@ def test_missing_baseline_file_is_a_usage_error(tmp_path):
 ])
 def test_broken_baseline_is_a_located_error_and_findings_are_new(tmp_path, content, line):
     (tmp_path / "baseline.json").write_text(content)
-    shutil.copytree(DEMO, tmp_path / "estate")
+    shutil.copytree(DEMO, tmp_path / "estate", ignore=shutil.ignore_patterns("drlint.yaml"))
     report, code = compare(tmp_path, "estate")
     assert code == 2
     errors = [d for d in report["diagnostics"] if d["code"] == "baseline-error"]
@@ -143,7 +143,7 @@ def test_broken_baseline_is_a_located_error_and_findings_are_new(tmp_path, conte
 
 def test_huge_baseline_is_refused_not_read(tmp_path):
     (tmp_path / "baseline.json").write_text('{"format": "drlint-baseline", "pad": "' + "x" * 51_000_000 + '"}')
-    shutil.copytree(DEMO, tmp_path / "estate")
+    shutil.copytree(DEMO, tmp_path / "estate", ignore=shutil.ignore_patterns("drlint.yaml"))
     report, code = compare(tmp_path, "estate")
     assert code == 2
     assert any(d["code"] == "baseline-error" and "limit" in d["message"] for d in report["diagnostics"])

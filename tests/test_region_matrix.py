@@ -8,7 +8,7 @@ from linter.regionmatrix import build
 from tests.conftest import FIXTURES, drlint_process
 from tests.helpers import SUB, make
 
-DEMO = FIXTURES / "demo"
+DEMO = FIXTURES / "demo" / "resource-graph"  # the demo estate as an export
 HUB = "Microsoft.MachineLearningServices/workspaces"
 ACCOUNT = "Microsoft.CognitiveServices/accounts"
 
@@ -21,8 +21,9 @@ def cells(workload) -> dict[str, dict[str, tuple[tuple[str, ...], bool]]]:
 def test_demo_hubs_show_their_gaps_through_the_cli():
     run = drlint_process("scan", DEMO, "--summary")
     text = run.stdout
-    assert "Regions of AI Foundry hubs (hub-contoso-eus2, hub-contoso-cus): 3 gaps" in text
-    rows = {line.split()[0]: line.split() for line in text.splitlines() if line.startswith("  ")}
+    assert "Regions of AI Foundry hubs (hub-contoso-cus, hub-contoso-eus2): 3 gaps" in text
+    hubs = text.split("Regions of AI Foundry hubs", 1)[1].split("Regions of Foundry accounts", 1)[0]
+    rows = {line.split()[0]: line.split() for line in hubs.splitlines() if line.startswith("  ")}
     assert rows["hub"][1:] == ["hub-contoso-cus", "hub-contoso-eus2", "-"]
     assert rows["registry"][1:] == ["MISSING", "crcontosoai", "crcontosoai", "(replica)"]
     assert rows["projects"][1] == "MISSING"
