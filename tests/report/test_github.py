@@ -10,7 +10,7 @@ import shutil
 from linter.report.github import command, escape_data, escape_property
 from tests.conftest import FIXTURES, drlint_process
 
-DEMO = FIXTURES / "demo"
+DEMO = FIXTURES / "demo" / "resource-graph"  # the demo estate as an export
 COMMAND = re.compile(r"^::(error|warning|notice)(?: ([^:]*))?::(.*)$")
 
 
@@ -60,7 +60,7 @@ def test_findings_become_annotations_at_their_lines():
 
 
 def test_unknowns_are_notices_and_diagnostics_are_annotated(tmp_path):
-    shutil.copytree(DEMO, tmp_path / "estate")
+    shutil.copytree(DEMO, tmp_path / "estate", ignore=shutil.ignore_patterns("drlint.yaml"))
     (tmp_path / "estate" / "broken.json").write_text('{"resources": [\n  {"type": }\n]}')
     run = drlint_process("scan", "estate", "--format", "github", "--show-unknown", cwd=tmp_path)
     commands = [parse(line) for line in run.stdout.splitlines() if line.startswith("::")]
@@ -84,7 +84,7 @@ def test_hostile_resource_name_cannot_inject_a_command(tmp_path):
     rows = json.loads((DEMO / "estate.json").read_text())
     data = rows["data"] if isinstance(rows, dict) else rows
     for row in data:
-        if row["name"] == "stcontosoaicus":
+        if row["name"] == "stcontosohubcus":
             row["name"] = "st\n::error file=evil.json::injected\r\n%0A"
     (tmp_path / "estate.json").write_text(json.dumps(rows))
     run = drlint_process("scan", tmp_path / "estate.json", "--format", "github")
@@ -96,7 +96,7 @@ def test_hostile_resource_name_cannot_inject_a_command(tmp_path):
 
 
 def test_paths_are_relative_to_the_workspace_when_scanning_from_a_subfolder(tmp_path):
-    shutil.copytree(DEMO, tmp_path / "infra" / "estate")
+    shutil.copytree(DEMO, tmp_path / "infra" / "estate", ignore=shutil.ignore_patterns("drlint.yaml"))
     run = drlint_process("scan", ".", "--format", "github", cwd=tmp_path / "infra",
                          env={"GITHUB_WORKSPACE": str(tmp_path)})
     files = {parse(line)[1]["file"] for line in run.stdout.splitlines() if line.startswith("::")}

@@ -10,7 +10,7 @@ import shutil
 from linter.report.markdown import MAX_ROWS, cell
 from tests.conftest import FIXTURES, drlint_process
 
-DEMO = FIXTURES / "demo"
+DEMO = FIXTURES / "demo" / "resource-graph"  # the demo estate as an export
 
 
 def table_rows(markdown: str, header_start: str) -> list[list[str]]:
@@ -38,7 +38,8 @@ def test_demo_summary_counts_findings_regions_and_folded_unknowns():
                       "🔵 note": str(sum(r["severity"] == "note" for r in fails)), "❔ unknown": str(len(unknown))}
     findings = table_rows(text, "| severity | rule |")
     assert len(findings) == len(fails) and all(len(row) == 5 for row in findings)
-    assert ["🔴 error", "DR201", "hub-contoso-cus", "fixtures/demo/estate.json:455"] in [r[:4] for r in findings]
+    shown = [r[:4] for r in findings]
+    assert ["🔴 error", "DR201", "hub-contoso-cus", "fixtures/demo/resource-graph/estate.json:181"] in shown
     assert "### Regions: AI Foundry hubs" in text and "❌ **missing**" in text
     folded = text.split(f"<details><summary>{len(unknown)} checks drlint could not decide (UNKNOWN)</summary>")[1]
     assert folded.split("</details>")[0].count("| DR105 |") == sum(r["rule"] == "DR105" for r in unknown) == 2
@@ -57,7 +58,7 @@ def test_hostile_names_cannot_break_the_table(tmp_path):
     rows = json.loads((DEMO / "estate.json").read_text())
     data = rows["data"] if isinstance(rows, dict) else rows
     for row in data:
-        if row["name"] == "stcontosoaicus":
+        if row["name"] == "stcontosohubcus":
             row["name"] = "st|x\n| injected | row |\n<script>@admin"
     (tmp_path / "estate.json").write_text(json.dumps(rows))
     text = drlint_process("scan", tmp_path / "estate.json", "--format", "markdown").stdout
@@ -69,14 +70,14 @@ def test_hostile_names_cannot_break_the_table(tmp_path):
 
 def test_large_tables_are_capped(tmp_path):
     folder = tmp_path / "estate"
-    shutil.copytree(DEMO, folder)
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns("drlint.yaml"))
     rows = json.loads((DEMO / "estate.json").read_text())
     data = rows["data"] if isinstance(rows, dict) else rows
-    template = next(r for r in data if r["name"] == "stcontosoaicus")
+    template = next(r for r in data if r["name"] == "stcontosohubcus")
     for i in range(MAX_ROWS + 20):
         extra = json.loads(json.dumps(template))
         extra["name"] = f"st{i}"
-        extra["id"] = template["id"].replace("stcontosoaicus", f"st{i}")
+        extra["id"] = template["id"].replace("stcontosohubcus", f"st{i}")
         data.append(extra)
     (folder / "estate.json").write_text(json.dumps(rows))
     text = drlint_process("scan", folder, "--format", "markdown").stdout
