@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import attr
 import sarif_om as sarif
 
 from linter.inputs import SOURCE_LINE
@@ -89,7 +90,29 @@ def fingerprint(result: Result, fingerprints: Fingerprints) -> str:
     return fingerprints.resource(result.rule.id, key)
 
 
-def to_sarif(found: Candidate, rule_index: int) -> sarif.Result:
+@attr.s
+class Suppression(sarif.Suppression):
+    """sarif-om 1.0.4 names the review status `state`; SARIF 2.1.0 calls it `status`."""
+
+    status = attr.ib(default=None, metadata={"schema_property_name": "status"})
+
+
+def suppressions(result: Result, baseline_file: str | None) -> list[sarif.Suppression]:
+    """Accepted risks as SARIF suppressions (status accepted, the reason as justification); [] when none."""
+    found: list[sarif.Suppression] = []
+    for item in result.suppressions:
+        where = physical(item.position)
+        found.append(Suppression(
+            kind=item.kind, status="accepted", justification=item.reason,
+            location=sarif.Location(physical_location=where) if where is not None else None))
+    if result.baseline_state == "unchanged" and not found:
+        found.append(Suppression(kind="external", status="accepted",
+                                 justification=f"recorded in the baseline {baseline_file or ''}".strip()))
+    # SARIF 3.27.23: once a tool evaluates suppressions, every result carries the array (empty: not suppressed).
+    return found
+
+
+def to_sarif(found: Candidate, rule_index: int, baseline_file: str | None = None) -> sarif.Result:
     result = found.result
     related = _related(result)
     primary = sarif.Location(physical_location=found.location,
@@ -103,6 +126,8 @@ def to_sarif(found: Candidate, rule_index: int) -> sarif.Result:
         related_locations=related or None,
         partial_fingerprints={"primaryLocationLineHash": found.fingerprint},
         properties={"outcome": result.outcome.value} if result.outcome is not Outcome.FAIL else None,
+        suppressions=suppressions(result, baseline_file),
+        baseline_state=result.baseline_state,
     )
 
 
