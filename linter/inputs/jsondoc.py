@@ -181,6 +181,11 @@ _MEMBER = re.compile(_KEY, re.DOTALL)
 _NEXT_MEMBER = re.compile(r"[ \t\n\r]*," + _KEY, re.DOTALL)  # after a value: the next member's key
 _STRING_THEN_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\n\r]*,' + _KEY, re.DOTALL)
 _COMMA = re.compile(r"[ \t\n\r]*,")
+# A number, literal or empty container value, then the next member's key: what `_SCAN` and `_NEXT_MEMBER`
+# together would match (the same number grammar), without decoding a value only to step over it.
+_SCALAR_THEN_MEMBER = re.compile(
+    r"(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|\{[ \t\n\r]*\}|\[[ \t\n\r]*\])"
+    r"[ \t\n\r]*," + _KEY, re.DOTALL)
 # Containers inside array elements (rows and their members) whose member offsets are remembered: the findings
 # of one row are looked up together, and memory stays flat however many rows have findings.
 _KEPT_CONTAINERS = 1024
@@ -421,7 +426,9 @@ class _Members:
                 elif text.startswith('"', pos):  # a string value: stepped over by the same expression
                     member = _STRING_THEN_MEMBER.match(text, pos)
                 else:
-                    member = _NEXT_MEMBER.match(text, _SCAN(text, pos)[1])
+                    member = _SCALAR_THEN_MEMBER.match(text, pos)
+                    if member is None:
+                        member = _NEXT_MEMBER.match(text, _SCAN(text, pos)[1])
                 if member is None:  # the closing brace, or text the scanner cannot step over
                     self.done = True
                     return
@@ -472,6 +479,7 @@ class PositionIndex:
         ancestor. Keys in `path` are lower-case."""
         text = self.text
         value_at = shown = _SPACE.match(text, 0).end()
+        in_element = False  # whether `key` has an array index in it
         for depth, step in enumerate(path):
             key = path[:depth]
             container = self._containers.get(key)
@@ -480,7 +488,7 @@ class PositionIndex:
                 if opening not in ("{", "["):
                     return shown
                 container = self._containers[key] = _Members(opening, value_at + 1)
-                if any(type(step) is int for step in key):  # inside an array element (a row): keep the latest
+                if in_element:  # inside an array element (a row): keep the latest
                     self._deep.append(key)
                     if len(self._deep) > _KEPT_CONTAINERS:
                         self._containers.pop(self._deep.popleft(), None)
@@ -491,6 +499,8 @@ class PositionIndex:
             if found is None:
                 return shown
             shown, value_at = found
+            if type(step) is int:
+                in_element = True
         return shown
 
     def line_column(self, offset: int) -> tuple[int, int]:
