@@ -14,7 +14,7 @@ from linter import messages
 from linter.conditions import Evidence, Scope, Selection, Tri, Verdict
 from linter.config import RuleOverride
 from linter.diagnostics import Diagnostic
-from linter.model import Estate, Position, Provenance, Resource
+from linter.model import MISSING, Estate, Position, Provenance, Resource
 from linter.results import Outcome, RelatedLocation, Result
 from linter.rules import Rule
 from linter.vocabulary import OFF
@@ -131,15 +131,38 @@ def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:
         # e.g. a Bicep registry module that was not fetched may deploy more of the selected resources
         unobserved = rule.select.unobserved_reason(base)
         return [_evaluate_estate(rule, estate, members, doubt, unobserved)]
-    return [_evaluate_resource(rule, estate, resource) for resource, _ in members]
+    results: list[Result] = []
+    undecided: dict[str, list[Result]] = {}  # resources whose selection is UNKNOWN, by reason
+    for resource, _ in members:
+        scope = Scope(estate, resource, resource.fields(), rule.parameters, subject=resource)
+        if rule.select.where is not None:
+            selected = rule.select.where.evaluate(scope)
+            if selected.tri is Tri.UNKNOWN:
+                unknown = _unknown(rule, resource, resource.position, selected, estate_scope=False)
+                undecided.setdefault(unknown.reason or "", []).append(unknown)
+                continue
+        results.append(_evaluate_selected(rule, scope, resource))
+    results.extend(_undecided_selection(rule, reason, group) for reason, group in undecided.items())
+    return results
 
 
-def _evaluate_resource(rule: Rule, estate: Estate, resource: Resource) -> Result:
-    scope = Scope(estate, resource, resource.fields(), rule.parameters, subject=resource)
-    if rule.select.where is not None:
-        selected = rule.select.where.evaluate(scope)
-        if selected.tri is Tri.UNKNOWN:
-            return _unknown(rule, resource, resource.position, selected, estate_scope=False)
+def _undecided_selection(rule: Rule, reason: str, group: list[Result]) -> Result:
+    """Whether a rule is about these resources at all is UNKNOWN for one reason (an input that cannot show
+    what selects them: Resource Graph has no Foundry connections, so any Cosmos DB account may be the thread
+    store): one result, at the first, that says once what to scan or save, not one per resource."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    names = ", ".join(r.resource.display_name for r in group[:5] if r.resource is not None)
+    more = f" and {len(group) - 5} more" if len(group) > 5 else ""
+    first.message = (f"{rule.title}: cannot tell which of {len(group)} resources it is about ({names}{more}): "
+                     f"{reason}")
+    first.related = [RelatedLocation(r.position or r.resource.position, r.resource.display_name, r.resource)
+                     for r in group[1:MAX_RELATED] if r.resource is not None]
+    return first
+
+
+def _evaluate_selected(rule: Rule, scope: Scope, resource: Resource) -> Result:
     verdict = rule.condition.evaluate(scope)
     if verdict.tri is Tri.PASS:
         # Positions cost a scan of the source file: only results that are reported get them.
@@ -224,13 +247,29 @@ def _message(rule: Rule, resource: Resource, verdict: Verdict) -> str:
     context: dict[str, Any] = {"resource": resource, "param": rule.parameters}
     context.update(verdict.facts)
     text, complete = messages.render_checked(rule.message, context)
-    if not complete and verdict.reason:
+    if not complete:
         # the message speaks of facts this failure did not produce (a resource that was not followed because
-        # the reference is not set): say what is wrong and how to fix it instead
-        return f"{rule.title}: fails for {resource.display_name}, because {verdict.reason}"
+        # the reference is absent) or of a property that is absent ("has purge protection not set"): say what
+        # is absent and how to fix it instead
+        reason = verdict.reason or _absent(resource, verdict)
+        if reason:
+            return f"{rule.title}: fails for '{resource.display_name}', because {reason}. Fix: {rule.docs.fix}"
+        # a fact the message names was not produced, and nothing says why: the rule's own words, not blanks
+        return f"{rule.title}: fails for '{resource.display_name}'. Fix: {rule.docs.fix}"
     if verdict.reason:
         text = f"{text} ({verdict.reason})"
     return text
+
+
+def _absent(subject: Resource, verdict: Verdict) -> str | None:
+    """What a failure read as absent, said as what is missing where (`properties.enablePurgeProtection`)."""
+    for item in verdict.evidence:
+        if item.value is MISSING and item.path and item.path[0] != "template":
+            written = verdict.facts.get("absentPath")  # the path as the rule spells it
+            path = written if isinstance(written, str) else ".".join(str(p) for p in item.path)
+            owner = "it" if item.resource is subject else item.resource.display_name
+            return f"{owner} does not give `{path}`, so Azure's default for it applies"
+    return None
 
 
 def _primary_position(resource: Resource, evidence: list[Evidence]) -> Position:

@@ -44,15 +44,19 @@ def is_complete(template: str, context: Mapping[str, Any]) -> bool:
 
 
 def render_checked(template: str, context: Mapping[str, Any]) -> tuple[str, bool]:
-    """The message, and whether every fact it names was produced (a message about a followed resource
-    when none was followed reads "storage account 'not set' with not set": the caller says it otherwise)."""
+    """The message, and whether every fact it names was produced and is present (a message about a followed
+    resource when none was followed reads "storage account 'not set' with not set", and one about an absent
+    property "has purge protection not set": the caller says it otherwise)."""
     complete = is_complete(template, context)
+    absent = False
 
     def replace(match: re.Match[str]) -> str:
         name, rest = match.group(1), match.group(2)
+        nonlocal absent
         if name not in context:
             # Names are checked when the rule is loaded: an absent one is a fact this outcome did not produce
             # (no resource was followed, no comparison was made).
+            absent = True
             return show(MISSING)
         value = context[name]
         if rest:
@@ -61,9 +65,12 @@ def render_checked(template: str, context: Mapping[str, Any]) -> tuple[str, bool
                 value = resolve(root, compile_path(rest[1:])) if root is not None else MISSING
             except PathError:
                 return match.group(0)
+        if value is MISSING or value is None:
+            absent = True  # "has purge protection not set" says nothing a person can act on
         return show(value)
 
-    return _PLACEHOLDER.sub(replace, template), complete
+    text = _PLACEHOLDER.sub(replace, template)
+    return text, complete and not absent
 
 
 FACT_NAMES = ("resource", "ref", "actual", "expected", "count", "distinct", "values", "param")

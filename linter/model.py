@@ -68,6 +68,16 @@ def same_value(a: object, b: object) -> bool:
     return isinstance(a, Unknown) and a.same(b)
 
 
+def known_different(a: object, b: object) -> bool:
+    """Whether two values are known to differ though one is not known: a region is never its own paired
+    region (`pairedRegion` of the symbolic `location` is not `location`, whatever region it turns out to be)."""
+    for one, other in ((a, b), (b, a)):
+        if isinstance(one, Unknown) and isinstance(other, Unknown) and other.key is not None \
+                and one.key == ("pairedRegion", (("?", other.key),)):
+            return True
+    return False
+
+
 def freeze(value: object, depth: int = 0) -> Hashable | None:
     """A hashable form of a value for a symbolic key (None when it cannot take part in one)."""
     if isinstance(value, Unknown):
@@ -148,13 +158,16 @@ class Origin:
 
     `unobservable` maps lower-case resource types this input cannot see to the reason (Resource Graph does
     not index `workspaces/connections`, for example), so rules needing them yield UNKNOWN instead of FAIL;
-    the key `*` stands for every type.
+    the key `*` stands for every type. `unobservable_if_none` maps types this input shows only when it
+    manages them: when the run has none at all, they are unseen, not absent (a template that deploys no
+    compute says nothing of the computes created in the studio by hand).
     """
 
     kind: str  # the name of the front end that read it (`FrontEnd.name`: "resource-graph", "arm", "bicep")
     file: str
     deployment: str | None = None
     unobservable: Mapping[str, str] = field(default_factory=dict)
+    unobservable_if_none: Mapping[str, str] = field(default_factory=dict)
 
     def unobserved_reason(self, resource_type: str) -> str | None:
         # "*": any type may be missing (a Bicep registry module that was not fetched may deploy anything);
@@ -384,8 +397,9 @@ class Estate:
         self._resources: list[Resource] = []
         self._by_type: dict[str, list[Resource]] = {}
         self._by_id: dict[str, Resource] = {}
-        self._children: dict[str, list[Resource]] = {}
+        self._children: dict[Hashable, list[Resource]] = {}
         self._orphans: dict[str, list[Resource]] = {}
+        self._symbolic_children: dict[str, list[Resource]] = {}  # children of a parent named symbolically
         self._by_symbol: dict[Hashable, Resource] = {}  # ids that are symbolic unknowns, by key
         self.origins: list[Origin] = []
         for resource in resources:
@@ -408,6 +422,10 @@ class Estate:
             self._by_id.setdefault(resource.id_key, resource)
         if isinstance(resource.parent_id, str):
             self._children.setdefault(resource.parent_id.lower(), []).append(resource)
+        elif isinstance(resource.parent_id, Unknown) and resource.parent_id.key is not None:
+            # `parent: account` with the account's name a symbolic unknown: a child of that very account
+            self._children.setdefault(("?", resource.parent_id.key), []).append(resource)
+            self._symbolic_children.setdefault(resource.type_key, []).append(resource)
         elif resource.id_key is None:
             self._orphans.setdefault(resource.type_key, []).append(resource)
         if resource.origin not in self.origins:
@@ -462,12 +480,18 @@ class Estate:
 
     def children(self, parent: Resource) -> list[Resource]:
         if parent.id_key is None:
+            if isinstance(parent.id, Unknown) and parent.id.key is not None:
+                return self._children.get(("?", parent.id.key), [])
             return []
         return self._children.get(parent.id_key, [])
 
     def orphans(self, resource_type: str) -> list[Resource]:
-        """Resources of a type whose id, and so whose parent, is not known (a child named from a parameter)."""
-        return self._orphans.get(resource_type.lower(), [])
+        """Resources of a type whose id, and so whose parent, is not known (a child named from a parameter),
+        and children of a symbolically named parent that is not among the resources (it may be any)."""
+        key = resource_type.lower()
+        unmatched = [r for r in self._symbolic_children.get(key, [])
+                     if isinstance(r.parent_id, Unknown) and r.parent_id.key not in self._by_symbol]
+        return self._orphans.get(key, []) + unmatched if unmatched else self._orphans.get(key, [])
 
     def unobserved_reason(self, resource_type: str, near: Resource | None = None) -> str | None:
         """Why resources of this type may be missing from the estate (None when absence is meaningful).
@@ -475,10 +499,11 @@ class Estate:
         With `near`, only that resource's input counts (connections of a Resource Graph hub are unseen even
         if a template elsewhere in the run declares connections of its own hub).
         """
-        if near is not None:
-            return near.origin.unobserved_reason(resource_type)
-        for origin in self.origins:
+        for origin in [near.origin] if near is not None else self.origins:
             reason = origin.unobserved_reason(resource_type)
             if reason:
+                return reason
+            reason = origin.unobservable_if_none.get(resource_type.lower())
+            if reason and not self.of_type(resource_type):
                 return reason
         return None

@@ -8,7 +8,7 @@ from typing import Any
 
 from linter import regions
 from linter.conditions.core import ConditionError, Scope
-from linter.model import MISSING, Unknown, derived
+from linter.model import MISSING, Unknown, derived, get_ci
 from linter.paths import FieldPath, PathError, compile_path, resolve
 
 
@@ -90,9 +90,27 @@ class ScopeOf(Operand):
 
     def get(self, scope: Scope) -> Any:
         value = self.argument.get(scope)
+        if isinstance(value, Unknown):
+            # the id of an extension resource named with guid() is not known, but the scope it applies to
+            # may be: the input gives it as the resource's `scope`
+            root = self._root_of_id(scope)
+            known = get_ci(root, "scope") if isinstance(root, dict) else None
+            if (isinstance(known, str) and known) or (isinstance(known, Unknown) and known.key is not None):
+                return known  # a string, or the symbolic id of the resource declared with that name
         if isinstance(value, Unknown) or not isinstance(value, str):
             return value if isinstance(value, Unknown) else MISSING
         return scope_of(value)
+
+    def _root_of_id(self, scope: Scope) -> Any:
+        """The resource whose `id` the argument reads (`{field: id}`, `{outer: id}`, `{subject: id}`)."""
+        argument = self.argument
+        if not isinstance(argument, FieldOf) or argument.path.text.lower() != "id":
+            return None
+        if argument.which == "field":
+            return scope.root
+        if argument.which == "outer":
+            return scope.outer.root if scope.outer is not None else None
+        return scope.subject.fields() if scope.subject is not None else None
 
 
 def scope_of(resource_id: str) -> Any:

@@ -9,7 +9,7 @@ from typing import Any
 
 from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
 from linter.conditions.operands import Operand
-from linter.model import MISSING, Unknown, same_value
+from linter.model import MISSING, Unknown, known_different, same_value
 from linter.paths import FieldPath, resolve
 
 MAX_MATCH_INPUT = 4096  # regexes from rule files run on untrusted values: bound what they scan
@@ -158,9 +158,14 @@ class Compare(Condition):
         expected = self.expected.get(scope)
         evidence = self._evidence(scope, value)
         facts = {"actual": value, "expected": expected}
-        if self.operator in ("equals", "notEquals") and same_value(value, expected):
-            # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever it is
-            return Verdict(Tri.PASS if self.operator == "equals" else Tri.FAIL, None, evidence, facts)
+        if value is MISSING:
+            facts["absentPath"] = self.subject.describe()  # for a message that must not print "not set"
+        if self.operator in ("equals", "notEquals", "within") and same_value(value, expected):
+            # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever it
+            # is; an id is within itself (a lock whose scope is the resource declared with that very name)
+            return Verdict(Tri.FAIL if self.operator == "notEquals" else Tri.PASS, None, evidence, facts)
+        if self.operator in ("equals", "notEquals") and known_different(value, expected):
+            return Verdict(Tri.FAIL if self.operator == "equals" else Tri.PASS, None, evidence, facts)
         unknown = find_unknown(value)
         if unknown is None:
             unknown = find_unknown(expected)

@@ -38,7 +38,7 @@ class Ref(Condition):
                 return Verdict(Tri.UNKNOWN, target_id.reason, evidence)
             return self._at(scope, symbolic, evidence)
         if target_id is MISSING or target_id == "":
-            return Verdict(Tri.FAIL, f"`{text}` is not set", evidence, {"ref": None})
+            return Verdict(Tri.FAIL, f"`{text}` is absent (it names no resource)", evidence, {"ref": None})
         if not isinstance(target_id, str):
             return Verdict(Tri.FAIL, f"`{text}` is not a resource id", evidence)
         target = scope.estate.get(target_id)

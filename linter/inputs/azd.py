@@ -30,8 +30,9 @@ def environment_value(name: str, default: str | None, source: str,
         return value
     if default is not None:
         return default
-    return Unknown(f"set by {source} from the environment variable {name}, which is not set here; set it "
-                   "(or give the parameter a value in the parameter file) to have it checked",
+    return Unknown(f"set by {source} from the environment variable {name}, which this run's environment does "
+                   "not define; define it (or give the parameter a value in the parameter file) to have it "
+                   "checked",
                    ("environment", name), f"${{{name}}}")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from linter.diagnostics import Diagnostic
 from linter.inputs import RESOURCE, InputFile, LoadContext, Loaded
 from linter.inputs.jsondoc import JsonAnchor, JsonDocument, JsonError, LazyRows, PathKey
-from linter.model import MISSING, Origin, Position, Resource, get_ci
+from linter.model import MISSING, Origin, Position, Resource, Unknown, get_ci
 
 # Types Resource Graph does not index: rules that need them are UNKNOWN on a Resource Graph estate, not FAIL.
 NOT_INDEXED = {
@@ -174,7 +174,7 @@ def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
         name=name,
         origin=origin,
         anchor=anchor,
-        location=_text(_field(row, "location")),
+        location=_location(row),
         kind=_text(_field(row, "kind")),
         sku=_empty_to_none(_field(row, "sku")),
         properties=properties if isinstance(properties, Mapping) else {},
@@ -183,6 +183,21 @@ def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
         identity=_empty_to_none(_field(row, "identity")),
         extra=extra,
     )
+
+
+def _location(row: Mapping[str, Any]) -> str | Unknown | None:
+    """The row's region. A resource row with no location (or `""`) is in some region the export does not
+    show: Unknown, never "no region" (which rules would read as a second, empty region or a missing pair).
+    Rows that are not regional resources (locks, role assignments, subscriptions) have none."""
+    location = _text(_field(row, "location"))
+    if location is not None:
+        return location
+    resource_type = str(_field(row, "type") or "").lower()
+    if resource_type in (LOCKS, ROLE_ASSIGNMENTS) or resource_type.count("/") != 1 \
+            or resource_type.startswith("microsoft.resources/"):  # a subscription has no region
+        return None
+    return Unknown("the export gives no location for this resource; include `location` in the query's "
+                   "projection", text="a region the export does not give")
 
 
 def _is_row(row: Any) -> bool:

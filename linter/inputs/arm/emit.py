@@ -32,15 +32,16 @@ def _resource(instance: Instance, fields: dict[str, Any], origin: Origin) -> Res
     conditional = instance.condition if isinstance(instance.condition, Unknown) else run.conditional
     scope_id = instance.scope_id
     parent_id = scope_id if isinstance(scope_id, str) and "/providers/" in scope_id.lower() else None
-    if parent_id is None and isinstance(instance.parent_id, str):
-        parent_id = instance.parent_id
+    if parent_id is None and (isinstance(instance.parent_id, str) or (
+            isinstance(instance.parent_id, Unknown) and instance.parent_id.key is not None)):
+        parent_id = instance.parent_id  # a symbolic parent id is found among the resources by its key
     return Resource(
         id=instance.id, type=instance.type, name=_shown(instance.name, instance, "name"), origin=origin,
         anchor=TemplateAnchor(run.document, instance.decl.path, instance),
         location=_shown(fields.get("location"), instance, "location"), kind=fields.get("kind"), sku=fields.get("sku"),
         properties=fields.get("properties"), tags=fields.get("tags"), zones=fields.get("zones"),
         identity=fields.get("identity"), parent_id=parent_id, conditional=conditional,
-        extra=_placement(run.context),
+        extra=_placement(run.context, scope_id),
         provenance={f: provenance(instance.decl.raw.get(f), run) for f in TRACKED_FIELDS},
     )
 
@@ -69,11 +70,16 @@ def _shown(value: Any, instance: Instance, key: str) -> Any:
     return value.shown_as(text[:120] if text else None)
 
 
-def _placement(context: DeploymentContext) -> dict[str, Any]:
+def _placement(context: DeploymentContext, scope_id: Any = None) -> dict[str, Any]:
     subscription = context.subscription if context.subscription is not None else Unknown(SUBSCRIPTION_REASON)
     if context.level != "resourceGroup":
         group: Any = None
     else:
         group = context.resource_group if context.resource_group is not None else Unknown(RESOURCE_GROUP_REASON)
-    return {"resourceGroup": group, "subscriptionId": subscription}
+    placement = {"resourceGroup": group, "subscriptionId": subscription}
+    if isinstance(scope_id, str) or (isinstance(scope_id, Unknown) and scope_id.key is not None):
+        # an extension resource (a role assignment, a lock) applies to its `scope:`, known even when its own
+        # name (a guid() of values known only at deployment) and so its id is not
+        placement["scope"] = scope_id
+    return placement
 

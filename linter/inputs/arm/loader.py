@@ -15,7 +15,7 @@ from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.deployments import ARM, Deployment, plan_for
 from linter.inputs.jsondoc import JsonDocument
-from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
+from linter.inputs.observability import TEMPLATE_IF_NONE_TYPES, TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
 
 PathKey = tuple[str | int, ...]
@@ -90,7 +90,8 @@ def load_files(sources: list[SourceFile], files: list[Any], ctx: LoadContext) ->
         if plan is None:
             continue
         origin = Origin(kind="arm", file=plan.template.display, deployment=plan.label,
-                        unobservable=TEMPLATE_PARTIAL_TYPES)
+                        unobservable=TEMPLATE_PARTIAL_TYPES,
+                        unobservable_if_none=TEMPLATE_IF_NONE_TYPES)
         loaded.origins.append(origin)
         sink = Sink(ctx, documents)
         try:

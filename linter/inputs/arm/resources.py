@@ -90,7 +90,7 @@ def _instance(run: TemplateRun, decl: Decl, env: Env, parent: Instance | None, i
     )
 
 
-def _parent_of_unnamed_child(context: Any, resource_type: str, raw_name: Any, env: Env) -> str | None:
+def _parent_of_unnamed_child(context: Any, resource_type: str, raw_name: Any, env: Env) -> str | Unknown | None:
     """A child whose own name is not known may still have a known parent: `format('{0}/{1}', hub, name)`
     (how Bicep writes `parent: hub`) or `concat(hub, '/', name)`. Rules can then count it among the
     parent's children instead of doubting that it belongs there."""
@@ -99,9 +99,14 @@ def _parent_of_unnamed_child(context: Any, resource_type: str, raw_name: Any, en
     if segments is None or len(type_segments) < 2 or len(segments) != len(type_segments):
         return None
     parent_names = [evaluate(node, env) for node in segments[:-1]]
+    parent_type = resource_type.rsplit("/", 1)[0]
+    if len(parent_names) == 1 and isinstance(parent_names[0], Unknown) and parent_names[0].key is not None:
+        # `parent: account` where the account's name is a symbolic unknown (a parameter azd sets): the parent
+        # is the resource declared with that very name, whatever it turns out to be
+        found = context.id_for(parent_type, parent_names[0])
+        return found if isinstance(found, Unknown) and found.key is not None else None
     if not all(isinstance(n, str) and n and "/" not in n for n in parent_names):
         return None
-    parent_type = resource_type.rsplit("/", 1)[0]
     try:
         found = context.id_for(parent_type, "/".join(parent_names))
     except EvalError:

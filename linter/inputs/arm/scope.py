@@ -145,7 +145,10 @@ class DeploymentContext:
             group = self.resource_group_segment()
         for part in (sub, group):
             if isinstance(part, Unknown):
-                return part
+                # an id of its own, not the unknown group: resources deployed to one unknown resource group
+                # would otherwise share an id (and all but the first be dropped as the same resource)
+                return derived(part, "resourceId", (sub, group, resource_type.lower(),
+                                                    *(n.lower() if isinstance(n, str) else n for n in names)))
         tail = provider_path(resource_type, names)
         if group is None:
             return f"/subscriptions/{sub}/{tail}"
@@ -211,7 +214,9 @@ class DeploymentContext:
         names = tuple(name.split("/"))
         if scope_id is not None:
             if isinstance(scope_id, Unknown):
-                return scope_id
+                # not the scope itself: every resource deployed to one unknown resource group would have one id
+                # (and all but the first be dropped as the same resource)
+                return derived(scope_id, "resourceIdAt", (scope_id, resource_type.lower(), name.lower()))
             return f"{scope_id.rstrip('/')}/{provider_path(resource_type, names)}"
         if resource_type.lower() == "microsoft.resources/resourcegroups":
             sub = self.subscription_segment()

@@ -24,7 +24,7 @@ from linter.inputs.bicep.deployments import describe
 from linter.inputs.bicep.workspace import ParsedFile, Workspace, shared_workspace
 from linter.inputs.deployments import BICEP, Deployment, plan_for
 from linter.inputs.jsondoc import JsonError, read_json
-from linter.inputs.observability import TEMPLATE_PARTIAL_TYPES
+from linter.inputs.observability import TEMPLATE_IF_NONE_TYPES, TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
 
 
@@ -85,12 +85,14 @@ def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Di
     sink = Sink(ws.ctx, {})
     resources: list[Resource] = []
     origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label,
-                    unobservable=TEMPLATE_PARTIAL_TYPES)
+                    unobservable=TEMPLATE_PARTIAL_TYPES,
+                        unobservable_if_none=TEMPLATE_IF_NONE_TYPES)
     try:
         transpiled = transpile(ws, plan.template)
         unobservable = {**TEMPLATE_PARTIAL_TYPES,
                         **_unobservable(transpiled.external, transpiled.problems, plan.template.display)}
-        origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label, unobservable=unobservable)
+        origin = Origin(kind="bicep", file=plan.template.display, deployment=plan.label, unobservable=unobservable,
+                        unobservable_if_none=TEMPLATE_IF_NONE_TYPES)
         template = transpiled.template
         document = BicepDocument(plan.template.display, template, transpiled.map)
         context = deployment_context(plan.label, plan.config, template)
