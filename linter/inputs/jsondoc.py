@@ -445,9 +445,10 @@ class _Members:
         if self.is_object:
             if not isinstance(step, str):
                 return None
-            while step not in self.members and not self.done:
-                self.advance(text)
-            return self.members.get(step)
+            found = self.members.get(step)
+            if found is None and not self.done:
+                found = self._find_key(text, step)
+            return found
         if not isinstance(step, int) or step < 0:
             return None
         while len(self.members) <= step and not self.done:
@@ -455,6 +456,38 @@ class _Members:
         if step < len(self.members):
             return self.members[step], self.members[step]
         return None
+
+
+    def _find_key(self, text: str, step: str) -> tuple[int, int] | None:
+        """Step through an object's members up to the key `step`: `advance` for objects, as one loop (a
+        finding in a row steps over a dozen members before it, and the calls cost more than the steps)."""
+        members = self.members
+        member_match, string_then, scalar_then, next_member = (
+            _MEMBER.match, _STRING_THEN_MEMBER.match, _SCALAR_THEN_MEMBER.match, _NEXT_MEMBER.match)
+        pos, pending = self.cursor, self.pending
+        try:
+            while True:
+                if not pending:
+                    member = member_match(text, pos)
+                elif text.startswith('"', pos):
+                    member = string_then(text, pos)
+                else:
+                    member = scalar_then(text, pos)
+                    if member is None:
+                        member = next_member(text, _SCAN(text, pos)[1])
+                if member is None:  # the closing brace, or text the scanner cannot step over
+                    self.done = True
+                    break
+                pos, pending = member.end(), True
+                key = member.group(1)
+                key = (key[1:-1] if "\\" not in key else _key_text(key)).lower()
+                members.setdefault(key, (member.start(1), pos))
+                if key == step:
+                    break
+        except (StopIteration, ValueError, RecursionError):  # a value the scanner cannot step over
+            self.done = True
+        self.cursor, self.pending = pos, pending
+        return members.get(step)
 
 
 class PositionIndex:
