@@ -402,10 +402,14 @@ class Estate:
         self._symbolic_children: dict[str, list[Resource]] = {}  # children of a parent named symbolically
         self._by_symbol: dict[Hashable, Resource] = {}  # ids that are symbolic unknowns, by key
         self.origins: list[Origin] = []
+        # values the rules compute once per estate (indexes, answers that do not depend on the resource being
+        # checked): owned by linter.conditions, emptied whenever the estate changes
+        self.memo: dict[Hashable, Any] = {}
         for resource in resources:
             self.add(resource)
 
     def add(self, resource: Resource) -> None:
+        self.memo.clear()
         if resource.id_key is not None:
             same = self._by_id.get(resource.id_key)
             if same is not None and same.origin == resource.origin:
@@ -433,6 +437,7 @@ class Estate:
 
     def add_origin(self, origin: Origin) -> None:
         """Register an input that produced no resources (it still tells what it could observe)."""
+        self.memo.clear()
         if origin not in self.origins:
             self.origins.append(origin)
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from linter import messages
+from linter.conditions import reuse
 from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
+from linter.conditions.dependence import CURRENT, SELECTION, entered, needs
 from linter.conditions.operands import Operand
 from linter.conditions.operators import Bounds, fold, number
 from linter.model import MISSING, Resource, Unknown
@@ -21,6 +23,9 @@ class Ref(Condition):
     path: FieldPath | None
     condition: Condition
     operand: Operand | None = None  # `ref: {scopeOf: {field: id}}`: an id computed rather than read
+
+    def scope_needs(self) -> frozenset[str]:
+        return frozenset({CURRENT}) | needs(self.operand) | entered(needs(self.condition))
 
     def evaluate(self, scope: Scope) -> Verdict:
         if self.path is not None:
@@ -61,6 +66,11 @@ class Ref(Condition):
         return Verdict(inner.tri, inner.reason, evidence, facts)
 
 
+def _copy_verdict(verdict: Verdict) -> Verdict:
+    # callers change verdicts they are handed (`not` flips it, allOf merges facts, ref adds evidence)
+    return Verdict(verdict.tri, verdict.reason, list(verdict.evidence), dict(verdict.facts))
+
+
 @dataclass(slots=True)
 class Selection:
     """Which resources an aggregate (or a rule) looks at."""
@@ -68,6 +78,10 @@ class Selection:
     types: tuple[str, ...]
     where: Condition | None
     relation: str | None  # None: the whole estate; "children": children of the current resource
+
+    def scope_needs(self) -> frozenset[str]:
+        found = entered(needs(self.where))
+        return found | {CURRENT} if self.relation is not None else found
 
     def candidates(self, scope: Scope) -> list[tuple[Resource, str | None]]:
         """Resources to consider, each with a reason to doubt it belongs (None: it certainly does)."""
@@ -84,6 +98,9 @@ class Selection:
                     if orphan.origin == parent.origin:
                         found.append((orphan, _orphan_doubt(orphan, parent)))
             return found
+        joined = reuse.candidates(self, scope)  # an index lookup when `where` joins on an equal value
+        if joined is not None:
+            return [(r, None) for r in joined]
         return [(r, None) for resource_type in self.types for r in scope.estate.of_type(resource_type)]
 
     def select(self, scope: Scope) -> tuple[list[tuple[Resource, bool]], str | None]:
@@ -140,7 +157,16 @@ class Aggregate(Condition):
     expected: Operand
     name: str | None = None  # `as:` - its facts are offered to messages as {name.count}, {name.values}...
 
+    def scope_needs(self) -> frozenset[str]:
+        found = needs(self.selection) if self.selection is not None else frozenset({SELECTION})
+        return found | needs(self.expected)
+
     def evaluate(self, scope: Scope) -> Verdict:
+        # the same for every resource checked when it reads none of them (e.g. "the estate has a Foundry
+        # account"): measured once per estate
+        return reuse.remembered(self, scope, lambda: self._evaluate(scope), _copy_verdict)
+
+    def _evaluate(self, scope: Scope) -> Verdict:
         if self.selection is None:
             members = list(scope.selection or [])
             reason = scope.selection_reason
@@ -238,7 +264,14 @@ class Collect(Operand):
     selection: Selection
     path: FieldPath
 
+    def scope_needs(self) -> frozenset[str]:
+        return needs(self.selection)
+
     def get(self, scope: Scope) -> Any:
+        return reuse.remembered(self, scope, lambda: self._get(scope), lambda v: list(v) if isinstance(v, list)
+                                else v)
+
+    def _get(self, scope: Scope) -> Any:
         unobserved = self.selection.unobserved_reason(scope)
         if unobserved:
             return Unknown(unobserved)

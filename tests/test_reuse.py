@@ -1,0 +1,193 @@
+"""Reused work (answers computed once per estate, equality indexes over selections) never changes an outcome:
+every check here evaluates the same thing with reuse on and off and compares what a user would see."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linter.conditions import Scope, compile_condition, reuse
+from linter.config import Config
+from linter.engine import run_rules
+from linter.model import Estate, Origin, Unknown
+from linter.results import Outcome
+from linter.rules import builtin_pack_dir, load_rules
+from linter.scan import collect
+from tests.conftest import FIXTURES
+from tests.helpers import SUB, make
+
+CONNECTION = "Microsoft.CognitiveServices/accounts/projects/connections"
+STORAGE = "Microsoft.Storage/storageAccounts"
+TARGETS = {"aggregate": {"as": "uses", "select": {"type": CONNECTION, "where": {"allOf": [
+    {"field": "properties.category", "in": ["AzureStorageAccount", "CosmosDB"]},
+    {"field": "properties.metadata.ResourceId", "equals": {"outer": "id"}}]}}}, "greaterOrEquals": 1}
+
+
+@pytest.fixture
+def without_reuse(monkeypatch):
+    def switch_off():
+        monkeypatch.setattr(reuse, "ENABLED", False)
+    return switch_off
+
+
+def _seen(result) -> tuple:
+    resource = result.resource.id if result.resource is not None else None
+    return (result.rule.id, result.outcome, str(resource), result.message, result.reason, result.position,
+            [(r.position, r.label) for r in result.related])
+
+
+def _verdict(condition, subject, estate, params=None):
+    scope = Scope(estate, subject, subject.fields(), params or {}, subject=subject)
+    found = compile_condition(condition).evaluate(scope)
+    return found.tri, found.reason, [(e.resource.id, e.path) for e in found.evidence], found.facts
+
+
+def _connection(name, target, category="AzureStorageAccount", **extra):
+    return make(CONNECTION, f"acct/p/{name}", None, properties={
+        "category": category, "metadata": {"ResourceId": target}, **extra})
+
+
+def _storage(name):
+    return make(STORAGE, name)
+
+
+@pytest.mark.parametrize("target", [
+    "{id}",                                   # the same text
+    "{ID}",                                   # another case: ids compare case-insensitively
+    Unknown("set at deployment"),            # unknown: the member is only possibly selected
+    ["{id}"],                                 # an array is never equal to a string
+    None,                                     # null
+    True,                                     # another type
+    "{id}/other",                             # another resource
+])
+def test_a_join_finds_the_same_members_as_testing_every_one(target, without_reuse):
+    subject = _storage("st")
+    others = [_storage(f"other{n}") for n in range(3)]
+
+    def build(value):
+        if isinstance(value, str):
+            return value.replace("{id}", subject.id).replace("{ID}", subject.id.upper())
+        return [build(v) for v in value] if isinstance(value, list) else value
+
+    estate = Estate([subject, *others, _connection("a", others[0].id), _connection("b", build(target)),
+                     _connection("c", subject.id, category="Other"), _connection("d", others[1].id.lower())])
+    with_index = _verdict(TARGETS, subject, estate)
+    without_reuse()
+    assert _verdict(TARGETS, subject, Estate(list(estate))) == with_index
+
+
+def test_members_whose_value_is_unknown_are_still_counted_as_possible(without_reuse):
+    subject = _storage("st")
+    estate = Estate([subject, _connection("a", Unknown("a parameter")), _connection("b", subject.id)])
+    tri, reason, evidence, facts = _verdict(TARGETS, subject, estate)
+    assert facts["uses"]["count"] == 2 and len(evidence) == 2
+    without_reuse()
+    assert _verdict(TARGETS, subject, Estate(list(estate))) == (tri, reason, evidence, facts)
+
+
+def test_an_unobservable_type_is_unknown_with_or_without_reuse(without_reuse):
+    unseen = Origin("resource-graph", "export.json", None, {CONNECTION.lower(): "not indexed"})
+    subject = make(STORAGE, "st", origin=unseen)
+    estate = Estate([subject])
+    found = _verdict(TARGETS, subject, estate)
+    assert found[:2] == (found[0].UNKNOWN, "not indexed")
+    without_reuse()
+    assert _verdict(TARGETS, subject, Estate([subject])) == found
+
+
+def test_an_answer_that_reads_no_resource_is_the_same_for_every_resource_and_can_be_negated(without_reuse):
+    accounts = {"not": {"aggregate": {"select": {"type": "Microsoft.CognitiveServices/accounts",
+                                                 "where": {"field": "properties.allowProjectManagement",
+                                                           "equals": True}}}, "greaterOrEquals": 1}}
+    account = make("Microsoft.CognitiveServices/accounts", "acct", properties={"allowProjectManagement": True})
+    first, second = _storage("a"), _storage("b")
+    estate = Estate([account, first, second])
+    condition, params = compile_condition(accounts), {}  # one rule: one parameters mapping for every resource
+    answers = [condition.evaluate(Scope(estate, r, r.fields(), params, subject=r)).tri
+               for r in (first, second, first)]
+    assert len(set(answers)) == 1  # `not` flips the verdict it is handed: a remembered one must stay intact
+    without_reuse()
+    assert compile_condition(accounts).evaluate(Scope(estate, first, first.fields(), {}, subject=first)).tri \
+        is answers[0]
+
+
+def test_an_estate_that_changes_forgets_what_it_computed():
+    subject = _storage("st")
+    estate = Estate([subject])
+    assert _verdict(TARGETS, subject, estate)[0].name == "FAIL"
+    estate.add(_connection("a", subject.id))
+    assert _verdict(TARGETS, subject, estate)[0].name == "PASS"
+
+
+def _pack_results(paths: list[Path]) -> list[tuple]:
+    loaded = collect(paths, Config(), paths[0].parent)
+    estate = Estate(loaded.resources)
+    for origin in loaded.origins:
+        estate.add_origin(origin)
+    rules, problems = load_rules([builtin_pack_dir()], builtin=True, validate_schema=False)
+    assert not problems
+    results, diagnostics = run_rules(rules, estate)
+    assert not diagnostics
+    return [_seen(r) for r in results]
+
+
+def test_the_whole_pack_gives_the_same_findings_on_a_generated_estate(tmp_path, without_reuse):
+    from bench.pack_scale import estate_rows  # the benchmark's estate: hubs, Foundry accounts, locks, roles
+
+    export = tmp_path / "estate.json"
+    rows = estate_rows(300)
+    export.write_text(json.dumps({"count": len(rows), "data": rows}))
+    with_reuse = _pack_results([export])
+    outcomes = {outcome for _, outcome, *_ in with_reuse}
+    assert {Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN} <= outcomes
+    without_reuse()
+    assert _pack_results([export]) == with_reuse
+
+
+@pytest.mark.parametrize("rule", ["DR109", "DR706", "DR708"])
+def test_rule_fixtures_give_the_same_findings_without_reuse(rule, without_reuse):
+    cases = sorted(p for p in (FIXTURES / "rules" / rule).iterdir() if p.is_dir())
+    with_reuse = [_pack_results([case]) for case in cases]
+    without_reuse()
+    assert [_pack_results([case]) for case in cases] == with_reuse
+
+
+def test_a_join_on_a_computed_scope_matches_ids_of_any_case(without_reuse):
+    hub_type = "Microsoft.MachineLearningServices/workspaces"
+    hub = make(hub_type, "hub", kind="Hub")
+    role = "Microsoft.Authorization/roleAssignments"
+    own = {"aggregate": {"select": {"type": role, "where": {"value": {"scopeOf": {"field": "id"}},
+                                                            "equals": {"subject": "id"}}}},
+           "greaterOrEquals": 1}
+    on_hub = make(role, "r1", None, id=f"{hub.id.upper()}/providers/{role}/r1")
+    elsewhere = make(role, "r2", None, id=f"{SUB}/Microsoft.X/things/t/providers/{role}/r2")
+    estate = Estate([hub, on_hub, elsewhere])
+    found = _verdict(own, hub, estate)
+    assert found[0].name == "PASS" and found[3]["count"] == 1
+    without_reuse()
+    assert _verdict(own, hub, Estate(list(estate))) == found
+
+
+LOCK = "Microsoft.Authorization/locks"
+LOCKED = {"aggregate": {"as": "locks", "select": {"type": LOCK, "where": {"allOf": [
+    {"field": "properties.level", "in": ["CanNotDelete"]},
+    {"value": {"subject": "id"}, "within": {"scopeOf": {"field": "id"}}}]}}}, "greaterOrEquals": 1}
+
+
+@pytest.mark.parametrize("scope", [
+    "{id}", "{ID}", "/subscriptions/s/resourceGroups/rg", "/subscriptions/s/resourceGroups/rg/",
+    "/subscriptions/S", "/subscriptions/s/resourceGroups/rg-other", "/subscriptions/s/resourceGroups/r",
+    "{id}/child",
+])
+def test_a_scope_join_finds_the_same_locks_as_testing_every_one(scope, without_reuse):
+    subject = _storage("st")
+    scope = scope.replace("{id}", subject.id).replace("{ID}", subject.id.upper())
+    locks = [make(LOCK, f"l{n}", None, id=f"{where}/providers/{LOCK}/l{n}", properties={"level": "CanNotDelete"})
+             for n, where in enumerate([scope, "/subscriptions/other"])]
+    odd = make(LOCK, "odd", None, id=Unknown("a lock named at deployment"), properties={"level": "CanNotDelete"})
+    estate = Estate([subject, *locks, odd])
+    found = _verdict(LOCKED, subject, estate)
+    without_reuse()
+    assert _verdict(LOCKED, subject, Estate(list(estate))) == found
