@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import sys
@@ -96,6 +97,8 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
     from linter.config import Config, find_config, load_config, shown_path
     from linter.scan import ScanOptions, run_scan
 
+    if output is None:
+        _standard_output()  # a closed standard output is said before the scan, not after it
     # The process ends after one scan, whose data is acyclic: the cyclic collector would only rescan it
     # (a full pass over millions of objects each time it is re-enabled after a phase that paused it).
     gc.disable()
@@ -172,14 +175,14 @@ def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], al
       1  findings at or above --fail-on
       2  usage error, sign-in failure, or part of the estate could not be read (the rest is still reported)
     """
-    from linter.config import Config, find_config, load_config
+    from linter.config import Config, find_config, load_config, shown_path
     from linter.scan import ScanOptions
 
     config, config_problems = Config(), []
     if not no_config:
         found = config_path or find_config(Path.cwd())
         if found is not None:
-            config, config_problems = load_config(found, str(found))
+            config, config_problems = load_config(found, shown_path(found))  # never an absolute path
     options = ScanOptions([], posture=posture, select=_split(select), ignore=_split(ignore),
                           rule_paths=list(rule_paths))
     from linter.audit import prepare, run_audit
@@ -211,7 +214,9 @@ def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], al
     try:
         report = run_audit(prepared, options, config, config_problems, request, Progress(shown), save)
     except (SignInError, EndpointError, NothingToAudit) as exc:
-        raise InputError(str(exc)) from None
+        from linter.report.escape import escape
+
+        raise InputError(escape(exc)) from None  # may quote what a server answered
     except OSError as exc:
         raise InputError(f"cannot write {save}: {exc.strerror}") from None
     effective_fail_on = fail_on or config.fail_on or DEFAULT_FAIL_ON
@@ -227,14 +232,21 @@ def _emit(report: RunReport, format_name: str, output: Path | None, show_unknown
     chosen = output_format(format_name)
     write = writer(format_name)
     if output is None:
-        colour = sys.stdout.isatty() if color is None else color
-        write(report, sys.stdout, WriteOptions(show_unknown, colour and chosen.colour))
+        stdout = _standard_output()
+        colour = stdout.isatty() if color is None else color
+        try:
+            write(report, stdout, WriteOptions(show_unknown, colour and chosen.colour))
+            stdout.flush()
+        except OSError as exc:
+            _stdout_failed(exc)
         return
     try:
         with output.open("w", encoding="utf-8", newline="\n") as handle:
             write(report, handle, WriteOptions(show_unknown, bool(color) and chosen.colour))
     except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+        from linter.report.escape import escape
+
+        raise InputError(escape(f"cannot write {output}: {exc.strerror}")) from None
     if not chosen.for_people:
         from linter.report.text import summary_line
 
@@ -272,8 +284,10 @@ def rules_list(rule_paths: tuple[Path, ...], posture: str | None, output_format:
                                 "postures": list(r.postures), "tags": list(r.tags), "source": r.source}
                                for r in chosen], indent=2))
     else:
+        from linter.report.escape import escape
+
         for rule in chosen:
-            click.echo(f"{rule.id:<8} {rule.severity:<8} {','.join(rule.postures):<26} {rule.title}")
+            click.echo(escape(f"{rule.id:<8} {rule.severity:<8} {','.join(rule.postures):<26} {rule.title}"))
     sys.exit(EXIT_ERRORS if problems else EXIT_OK)
 
 
@@ -283,16 +297,17 @@ def rules_list(rule_paths: tuple[Path, ...], posture: str | None, output_format:
               help="Extra rule file or directory to search.")
 def rules_show(rule_id: str, rule_paths: tuple[Path, ...]) -> None:
     """Explain a rule: what it checks, why, and how to fix it (ARM and Bicep)."""
+    from linter.report.escape import escape, escape_block
     from linter.rulesdoc import render_markdown
 
     loaded, problems = _all_rules(rule_paths)
     _print_diagnostics(problems)
     for rule in loaded:
         if rule.id.upper() == rule_id.upper():
-            click.echo(render_markdown(rule))
+            click.echo(escape_block(render_markdown(rule)))
             return
     known = ", ".join(sorted(r.id for r in loaded))
-    raise InputError(f"no rule {rule_id}; known rules: {known}")
+    raise InputError(escape(f"no rule {rule_id}; known rules: {known}"))
 
 
 @rules.command("validate")
@@ -310,8 +325,32 @@ def rules_validate(paths: tuple[Path, ...]) -> None:
 
 
 def _print_diagnostics(problems: list, stream: TextIO | None = None) -> None:
+    from linter.report.escape import escape
+
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(escape(problem), err=True)
+
+
+def _standard_output() -> TextIO:
+    """Standard output, or exit 2 with a message when it is closed (`drlint scan . >&-`)."""
+    stdout = sys.stdout
+    if stdout is None or getattr(stdout, "closed", False):
+        raise InputError("standard output is closed; write the report to a file with -o FILE")
+    # A character the terminal's encoding cannot show is written as an escape, never a crash.
+    reconfigure = getattr(stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(Exception):
+            reconfigure(errors="backslashreplace")
+    return stdout
+
+
+def _stdout_failed(exc: OSError) -> None:
+    """Standard output went away while writing (a closed pipe, a full disk): say so, exit 2, no traceback."""
+    import os
+
+    with contextlib.suppress(Exception):  # keep Python's final flush of a dead stream from printing a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise InputError(f"cannot write the report to standard output ({exc.strerror or exc})")
 
 
 if __name__ == "__main__":  # pragma: no cover

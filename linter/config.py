@@ -20,6 +20,7 @@ deployments:                      # how templates are deployed (ARM / Bicep fron
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,10 @@ def shown_path(path: Path) -> str:
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        try:  # `..` rather than an absolute path: reports never say where the scan ran
+            return Path(os.path.relpath(path.resolve(), Path.cwd().resolve())).as_posix()
+        except ValueError:  # another drive
+            return path.name
 
 
 def find_config(start: Path) -> Path | None:

@@ -7,7 +7,9 @@ against the schema as well. Every problem becomes a located `Diagnostic`, and a 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter import PACKAGE_DIR
 from linter.conditions import Condition, ConditionError, Selection, compile_condition, compile_selection
+from linter.conditions.regex import deferred_compilation
 from linter.diagnostics import Diagnostic
 from linter.messages import unknown_placeholders
 from linter.model import Position
@@ -88,7 +91,8 @@ def rule_schema() -> dict[str, Any]:
 
 
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    # not `is_file()`: a FIFO or device named *.yaml is read (and refused, with a diagnostic), not skipped silently
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
 
 
 def load_rules(
@@ -114,9 +118,9 @@ def load_rules(
 def _display(file: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return file.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+            return Path(os.path.relpath(file.resolve(), root.resolve())).as_posix()  # `..` when outside it
+        except ValueError:  # another drive
+            return file.name
     return file.as_posix()
 
 
@@ -253,8 +257,11 @@ def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
         raise _error("`parameters` maps names to default values", ("parameters",), document)
     docs = _compile_docs(data.get("docs"), document)
     try:
-        select = compile_selection(data.get("select"), ("select",), allow_relation=False)
-        condition = compile_condition(data.get("condition"), ("condition",))
+        # the shipped pack's `match` patterns compile on first use (the test suite compiles them all), so a
+        # scan that matches none does not load RE2; a user rule's compile now, so a bad one is located at once
+        with deferred_compilation() if builtin else contextlib.nullcontext():
+            select = compile_selection(data.get("select"), ("select",), allow_relation=False)
+            condition = compile_condition(data.get("condition"), ("condition",))
     except ConditionError as exc:
         raise _error(f"{'.'.join(str(p) for p in exc.path)}: {exc}", exc.path, document) from None
     stray = unknown_placeholders(data["message"] if isinstance(data.get("message"), str) else "",

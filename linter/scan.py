@@ -17,11 +17,12 @@ from pathlib import Path
 from linter.config import Config, check_rule_overrides, shown_path
 from linter.diagnostics import Diagnostic
 from linter.engine import plan_rules, run_rules, types_read
+from linter.filesafe import FileReadError, is_regular, kind_of, read_head
 from linter.gcpause import collection_paused
 from linter.inputs import FrontEnd, InputFile, LoadContext, Loaded
 from linter.inputs.deployments import DeploymentPlan, config_entries
 from linter.inputs.deployments import plan as pair_files
-from linter.inputs.jsondoc import JsonDocument, JsonError, read_json
+from linter.inputs.jsondoc import JsonDocument, JsonError, decode_text, read_json
 from linter.inputs.registry import front_end, front_ends, suffixes
 from linter.model import Estate, Position
 from linter.results import RunReport
@@ -59,6 +60,19 @@ def scan_root(paths: list[Path], config: Config) -> Path:
     return common if common.is_dir() else common.parent
 
 
+def scanned_trees(paths: list[Path], config: Config) -> tuple[Path, ...]:
+    """What a template may read besides itself: the folder of drlint.yaml, else the paths named (a file's own
+    folder). Never the current directory as such: `drlint scan infra/` from a parent folder reads nothing
+    outside infra/."""
+    if config.root is not None:
+        return (config.root.resolve(),)
+    trees = []
+    for path in paths:
+        resolved = path.resolve()
+        trees.append(resolved if resolved.is_dir() else resolved.parent)
+    return tuple(trees)
+
+
 def discover(paths: Iterable[Path], root: Path, exclude: list[str], hidden: list[Path] | None = None,
              ) -> tuple[list[tuple[Path, bool]], list[Diagnostic]]:
     """Files to consider, each with whether the user named it explicitly; hidden folders not walked into are
@@ -72,10 +86,13 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str], hidden: list
     paths.sort(key=lambda p: p.is_dir())
     for path in paths:
         if not path.exists():
-            diagnostics.append(Diagnostic(f"no such file or directory: {path}", Position(str(path)),
-                                          code="input-error"))
+            shown = relative_display(path, root)
+            diagnostics.append(Diagnostic(f"no such file or directory: {shown}", Position(shown), code="input-error"))
             continue
-        candidates = _walk(path, hidden) if path.is_dir() else iter([(path, True)])
+        if not path.is_dir() and not is_regular(path):
+            diagnostics.append(_not_a_file(path, relative_display(path, root)))
+            continue
+        candidates = _walk(path, root, diagnostics, hidden) if path.is_dir() else iter([(path, True)])
         for file, explicit in candidates:
             resolved = file.resolve()
             if resolved in seen or _excluded(resolved, root, exclude):
@@ -84,22 +101,50 @@ def discover(paths: Iterable[Path], root: Path, exclude: list[str], hidden: list
             found.append((file, explicit))
             if len(found) > MAX_FILES:
                 diagnostics.append(Diagnostic(f"more than {MAX_FILES} files; scan a smaller tree",
-                                              Position(str(path)), code="input-error"))
+                                              Position(relative_display(path, root)), code="input-error"))
                 return found, diagnostics
     return found, diagnostics
 
 
-def _walk(directory: Path, hidden: list[Path] | None = None) -> Iterator[tuple[Path, bool]]:
+def relative_display(path: Path, root: Path) -> str:
+    """A path for a message: relative to the root (with `..` if need be), never absolute."""
+    try:
+        return Path(os.path.relpath(path.absolute(), root.resolve())).as_posix()
+    except ValueError:  # another drive
+        return path.name
+
+
+def _walk(directory: Path, root: Path, diagnostics: list[Diagnostic], hidden: list[Path] | None = None,
+          ) -> Iterator[tuple[Path, bool]]:
     wanted = suffixes()
-    for folder, dirs, files in os.walk(directory):
+
+    def unreadable(error: OSError) -> None:
+        shown = relative_display(Path(error.filename if error.filename is not None else directory), root)
+        diagnostics.append(Diagnostic(f"cannot read the folder {shown} ({error.strerror}); its files are not "
+                                      "checked", Position(shown), code="input-error"))
+
+    for folder, dirs, files in os.walk(directory, onerror=unreadable):
         if hidden is not None:
             hidden.extend(Path(folder) / d for d in sorted(dirs) if d.startswith(".") and d not in EXCLUDED_DIRS)
         dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS and not d.startswith("."))
         for name in sorted(files):
             if name.endswith(wanted):
                 file = Path(folder) / name
-                if not file.is_symlink():
-                    yield file, False
+                if file.is_symlink():
+                    continue
+                if not is_regular(file):
+                    diagnostics.append(_not_a_file(file, relative_display(file, root)))
+                    continue
+                yield file, False
+
+
+def _not_a_file(path: Path, shown: str) -> Diagnostic:
+    try:
+        what = kind_of(path.stat().st_mode)
+    except OSError as exc:
+        return Diagnostic(f"{shown} cannot be read ({exc.strerror})", Position(shown), code="input-error")
+    return Diagnostic(f"{shown} is {what}, not a regular file; only files are read", Position(shown),
+                      code="input-error")
 
 
 def hidden_template_folders(hidden: list[Path], found_any: bool, ctx: LoadContext) -> list[Diagnostic]:
@@ -148,9 +193,8 @@ def _has_templates(folder: Path, budget: int = 5000) -> bool:
 
 def _head(path: Path) -> str:
     try:
-        with path.open("rb") as handle:
-            return handle.read(4096).decode("utf-8", "replace").lower()
-    except OSError:
+        return read_head(path, 4096).decode("utf-8", "replace").lower()  # never a FIFO's blocking read
+    except FileReadError:
         return ""
 
 
@@ -172,7 +216,7 @@ def classify(files: list[tuple[Path, bool]], ctx: LoadContext) -> tuple[dict[str
     for path, explicit in files:
         display = ctx.display(path)
         if not ctx.inside_root(path):
-            diagnostics.append(Diagnostic(f"{display} is outside the scanned tree ({ctx.root}); not read",
+            diagnostics.append(Diagnostic(f"{display} is outside the scanned tree; not read",
                                           Position(display), code="input-error"))
             continue
         candidates = [f for f in front_ends() if path.name.lower().endswith(f.suffixes)]
@@ -206,10 +250,13 @@ def _either(titles: list[str]) -> str:
 def _might_be_ours(path: Path, candidates: list[FrontEnd]) -> bool:
     """Broken JSON with a hint of a format we read is reported; any other broken JSON is not our business."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8192).decode("utf-8", "replace").lower()
-    except OSError:
-        return True
+        raw = read_head(path, 8192)
+    except FileReadError:
+        return True  # it cannot even be read: say so
+    try:
+        head = decode_text(raw).lower()
+    except UnicodeDecodeError:
+        head = raw.replace(b"\x00", b"").decode("utf-8", "replace").lower()  # UTF-16 without a BOM
     return any(hint in head for reader in candidates for hint in reader.hints)
 
 
@@ -238,7 +285,8 @@ def load_rule_set(config: Config, options: ScanOptions, root: Path) -> tuple[lis
     user_paths = [*config.rule_paths, *options.rule_paths]
     missing = [p for p in user_paths if not p.exists()]
     for path in missing:
-        diagnostics.append(Diagnostic(f"rule path {path} does not exist", Position(str(path)), code="rule-error"))
+        shown = relative_display(path, root)
+        diagnostics.append(Diagnostic(f"rule path {shown} does not exist", Position(shown), code="rule-error"))
     user, problems = load_rules([p for p in user_paths if p.exists()], builtin=False, validate_schema=True,
                                 display_root=root)
     rules.extend(user)
@@ -263,7 +311,7 @@ def collect(paths: list[Path], config: Config, root: Path | None = None,
     files, problems = discover(paths, root, config.exclude, hidden)
     ctx = LoadContext(root=root, deployments=config.deployments, config_file=_config_display(config, root),
                       config_root=config.root, config_positions=list(config.deployment_positions),
-                      types_read=types)
+                      trees=scanned_trees(paths, config), types_read=types)
     groups, more = classify(files, ctx)
     more.extend(hidden_template_folders(hidden, bool(groups or problems or more), ctx))
     ctx.plan, planning = plan_deployments(groups, ctx)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +25,7 @@ from linter.conditions.operators import (
     Match,
     Subject,
 )
+from linter.conditions.regex import UnsafePattern, compile_safe_regex
 from linter.conditions.relations import Aggregate, Collect, Ref, Selection
 
 _LOGIC_KEYS = ("allOf", "anyOf", "not")
@@ -145,15 +145,13 @@ def _compile_collect(raw: Any, path: tuple[str | int, ...]) -> Collect:
                    compile_field_path(raw["field"], (*path, "field")))
 
 
-def _compile_regex(raw: Any, case_sensitive: bool, path: tuple[str | int, ...]) -> re.Pattern[str]:
+def _compile_regex(raw: Any, case_sensitive: bool, path: tuple[str | int, ...]) -> Any:
     if not isinstance(raw, str):
         raise ConditionError("`match` takes a regular expression string", path)
-    if len(raw) > 500:
-        raise ConditionError("`match` patterns are limited to 500 characters", path)
     try:
-        return re.compile(raw, 0 if case_sensitive else re.IGNORECASE)
-    except re.error as exc:
-        raise ConditionError(f"invalid regular expression: {exc}", path) from None
+        return compile_safe_regex(raw, case_sensitive)
+    except UnsafePattern as exc:
+        raise ConditionError(f"`match`: {exc}", path) from None
 
 
 def _compile_count(subject: Subject, raw: Any, path: tuple[str | int, ...]) -> Count:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -205,7 +204,7 @@ class Exists(Condition):
 @dataclass(slots=True)
 class Match(Condition):
     subject: Subject
-    pattern: re.Pattern[str]
+    pattern: Any  # a compiled RE2 pattern (see regex.py): linear-time `search`
 
     def evaluate(self, scope: Scope) -> Verdict:
         value = self.subject.read(scope)

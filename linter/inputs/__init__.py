@@ -10,6 +10,7 @@ its parameter files) receive every file of their kinds at once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,23 +57,35 @@ class LoadContext:
     config_positions: list[Any] = field(default_factory=list)  # where each `deployments:` entry is written
     plan: Any = None  # the run's DeploymentPlan (inputs/deployments.py), made once for every front end
     shared: dict[str, Any] = field(default_factory=dict)  # what front ends share within one load (parsed files)
+    # The scanned trees: what the user named (a named file's folder), or the folder of drlint.yaml. No file
+    # outside them is read on a template's behalf (links, modules, load*Content). Empty: the root.
+    trees: tuple[Path, ...] = ()
     # Lower-cased resource types some rule selects; None: every type. A front end may leave inputs of other
     # types unread (see `Loaded.unread`).
     types_read: frozenset[str] | None = None
 
     def display(self, path: Path) -> str:
-        """The path as shown to users and in SARIF: relative to the root, with `/` separators."""
+        """The path as shown to users and in SARIF: relative to the root, with `/` separators (`..` for a
+        path outside it: never an absolute path, which would say where the scan ran)."""
+        resolved = path.resolve()
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return resolved.relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return path.as_posix()
+            try:
+                return Path(os.path.relpath(resolved, self.root.resolve())).as_posix()
+            except ValueError:  # another drive
+                return resolved.name
 
     def inside_root(self, path: Path) -> bool:
-        try:
-            path.resolve().relative_to(self.root.resolve())
-            return True
-        except ValueError:
-            return False
+        """Whether `path` (symbolic links followed) is inside the scanned trees."""
+        resolved = path.resolve()
+        for tree in self.trees or (self.root,):
+            try:
+                resolved.relative_to(tree.resolve())
+                return True
+            except ValueError:
+                continue
+        return False
 
 
 @dataclass(slots=True)

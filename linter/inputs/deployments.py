@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linter.inputs.cycles import unrooted_starts
 from linter.model import Position
 from linter.results import Diagnostic
 
@@ -258,6 +259,12 @@ class _Planner:
                                      f"{self.config.file} `deployments:` to scan it instead)")
                 continue
             self.result.deployments.append(Deployment(path.stem, path, template.front_end))
+        # templates that only deploy each other (a -> b -> a, nothing else deploying either): deployed once,
+        # from the first, so the evaluation reports the cycle instead of both files vanishing
+        candidates = [p for p in self.templates if p not in self.result.skipped and p not in self.twin_of]
+        edges = {t.path: t.uses for t in self.templates.values()}
+        for start in unrooted_starts(candidates, edges, [d.template for d in self.result.deployments]):
+            self.result.deployments.append(Deployment(start.stem, start, self.templates[start].front_end))
 
     def _skip(self, template: TemplateFacts, why: str) -> None:
         self.result.skipped[template.path] = why
@@ -299,10 +306,16 @@ def _unique_labels(deployments: list[Deployment]) -> None:
     seen: dict[str, int] = {}
     for deployment in deployments:
         seen[deployment.label.lower()] = seen.get(deployment.label.lower(), 0) + 1
-    for deployment in deployments:
-        if seen[deployment.label.lower()] > 1 and deployment.config is None:
-            source = deployment.parameters or deployment.template
-            deployment.label = source.as_posix().rsplit(".", 1)[0]
+    clashing = [d for d in deployments if seen[d.label.lower()] > 1 and d.config is None]
+    sources = [(d.parameters or d.template) for d in clashing]
+    # the shortest tail of each file's path that tells them apart (`infra/main.json` and `main.bicep`), never
+    # the absolute path: labels appear in reports, which must not say where the scan ran
+    for parts in range(1, max((len(s.parts) for s in sources), default=1) + 1):
+        tails = [Path(*s.parts[-parts:]).as_posix() for s in sources]
+        if len({t.lower() for t in tails}) == len(tails):
+            break
+    for deployment, tail in zip(clashing, tails if clashing else [], strict=False):
+        deployment.label = tail
 
 
 def config_entries(ctx: LoadContext) -> ConfigEntries:

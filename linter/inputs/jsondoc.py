@@ -15,6 +15,7 @@ import bisect
 import json
 import os
 import re
+import sys
 from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter.filesafe import FileReadError, read_regular_file
 from linter.model import Position
 
 # A safety limit against a runaway file, not a judgement on exports: 100,000 Resource Graph rows are ~75 MB.
@@ -96,7 +98,9 @@ def read_json(path: Path, display: str, lazy_rows: bool = False) -> JsonDocument
                 f"file is {size / 1048576:.0f} MB, over the {limit / 1048576:.0f} MB safety limit; "
                 f"to read it, raise the limit (environment variable {MAX_BYTES_VARIABLE}=<megabytes>)",
                 Position(display))
-        raw = path.read_bytes()
+        raw = read_regular_file(path, limit)  # never a FIFO's or a device's endless read
+    except FileReadError as exc:
+        raise JsonError(str(exc), Position(display)) from None
     except OSError as exc:
         raise JsonError(f"cannot read: {exc.strerror}", Position(display)) from None
     text = _decoded(raw, display)
@@ -106,9 +110,34 @@ def read_json(path: Path, display: str, lazy_rows: bool = False) -> JsonDocument
 
 def _decoded(raw: bytes, display: str) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        return decode_text(raw)
     except UnicodeDecodeError as exc:
         raise JsonError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", Position(display)) from None
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without a BOM), or UTF-16/32 with a BOM (what Windows PowerShell's `>` writes)."""
+    for bom, codec in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(codec)
+    if len(raw) >= 4 and ((raw[1] == raw[3] == 0 and raw[0] != 0) or (raw[0] == raw[2] == 0 and raw[1] != 0)):
+        raise UnicodeDecodeError("utf-8", raw, 0, 2, "UTF-16 text without a byte order mark; save it as UTF-8")
+    return raw.decode("utf-8")
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_LONG_DIGITS = re.compile(r"(?<!\d)\d{4000,}")  # one pass: never restarted inside a run
+
+
+def _number_error(text: str, display: str, exc: ValueError) -> JsonError:
+    """An integer over Python's digit limit (json.loads raises a bare ValueError): located at the number."""
+    found = _LONG_DIGITS.search(text)
+    offset = found.start() if found else 0
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return JsonError(f"a number of more than {sys.get_int_max_str_digits() or 4300} digits cannot be read ({exc})",
+                     Position(display, line, column))
 
 
 def parse_json(raw: bytes | str, display: str, lazy_rows_above: int | None = None) -> JsonDocument:
@@ -127,6 +156,12 @@ def parse_json(raw: bytes | str, display: str, lazy_rows_above: int | None = Non
             data = json.loads(text, strict=False)
         except json.JSONDecodeError as exc:
             raise JsonError(f"invalid JSON: {exc.msg}", Position(display, exc.lineno, exc.colno)) from None
+        except ValueError as exc:
+            raise _number_error(text, display, exc) from None
+        except RecursionError:
+            raise JsonError("JSON nested too deeply", Position(display)) from None
+    except ValueError as exc:  # an integer over Python's 4,300-digit limit
+        raise _number_error(text, display, exc) from None
     except RecursionError:
         raise JsonError("JSON nested too deeply", Position(display)) from None
     if _depth_exceeds(data, MAX_DEPTH):
@@ -156,7 +191,9 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
-_COMMENT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+# An unterminated string or block comment runs to the end of the text: otherwise every later quote or `/*`
+# would scan to the end again, and a file of 60 KB of `/* ` would take seconds (a megabyte, most of an hour).
+_COMMENT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\Z)|//[^\n]*|/\*.*?(?:\*/|\Z)', re.DOTALL)
 
 
 def strip_comments(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
+from linter.report.escape import escape
 from linter.report.writing import WriteOptions, reported_results
 from linter.results import Outcome, Result, RunReport
 
@@ -30,9 +31,9 @@ def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
     # notes say what was not scanned on its own (a build output): shown with the other things not decided
     shown = [d for d in report.diagnostics if d.severity != "note" or options.show_unknown]
     for diagnostic in shown:
-        where = f"{diagnostic.position}: " if diagnostic.position else ""
+        where = f"{escape(diagnostic.position)}: " if diagnostic.position else ""
         level = diagnostic.severity if diagnostic.severity in ("error", "note") else "warning"
-        out.write(f"{where}{_paint(level, level, colour)} [{diagnostic.code}] {diagnostic.message}\n")
+        out.write(f"{where}{_paint(level, level, colour)} [{diagnostic.code}] {escape(diagnostic.message)}\n")
     if shown:
         out.write("\n")
 
@@ -43,12 +44,12 @@ def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
         if current_file is not None and file != current_file:
             out.write("\n")
         current_file = file
-        where = f"{position}" if position else file
+        where = escape(position if position else file)
         label = _label(result)
-        out.write(f"{where}: {_paint(label, label, colour)} {_paint(result.rule.id, 'bold', colour)} "
-                  f"{result.message}\n")
+        out.write(f"{where}: {_paint(label, label, colour)} {_paint(escape(result.rule.id), 'bold', colour)} "
+                  f"{escape(result.message)}\n")
         for related in result.related[:5]:
-            out.write(_paint(f"    related: {related.position}: {related.label}\n", "dim", colour))
+            out.write(_paint(f"    related: {escape(related.position)}: {escape(related.label)}", "dim", colour) + "\n")
     if current_file is not None:
         out.write("\n")
     out.write(summary_line(report) + "\n")

@@ -2,8 +2,9 @@
 
 The evaluator knows nothing of templates: everything template-specific (parameters, variables, user
 functions, resources, the deployment context) is asked of `env.run`, an object of the template evaluation
-(see template.py). Any failure inside a function becomes an Unknown naming the function and the cause;
-nothing a template contains can make evaluation raise.
+(see template.py). Any failure inside a function becomes an Unknown naming the function and the cause.
+The one exception is the deployment's budget of work (budget.py): every call and value is charged to it,
+and past a bound `BudgetExceeded` stops the deployment, carrying the innermost expression that hit it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from typing import Any
 
 from linter.inputs.arm.expressions import Call, ExpressionError, Index, Lit, Member, Node, parse_template_string
 from linter.inputs.arm.functions import FUNCTIONS
-from linter.inputs.arm.functions.core import EvalError, UnknownInside, get_ci, type_name
+from linter.inputs.arm.functions import core as values
+from linter.inputs.arm.functions.core import (
+    BudgetExceeded,
+    EvalError,
+    UnknownInside,
+    check_items,
+    get_ci,
+    type_name,
+)
 from linter.model import MISSING, Unknown, derived
 
 MAX_COPY = 800  # Azure's own limit on copy loops
@@ -23,7 +32,7 @@ MAX_CALL_DEPTH = 60
 class Env:
     """The dynamic part of an evaluation: the template run, copy loop indexes and lambda variables."""
 
-    __slots__ = ("copy", "depth", "lambdas", "run")
+    __slots__ = ("budget", "copy", "depth", "lambdas", "run")
 
     def __init__(
         self, run: Any, copy: Mapping[str, Any] | None = None, lambdas: Mapping[str, Any] | None = None,
@@ -33,6 +42,8 @@ class Env:
         self.copy = copy or {}
         self.lambdas = lambdas or {}
         self.depth = depth
+        # the deployment's budget of work (budget.py), shared by every run of the deployment
+        self.budget = getattr(getattr(run, "sink", None), "budget", None)
 
     def with_copy(self, name: str, index: Any) -> Env:
         # "" is the innermost loop: copyIndex() without a name reads it.
@@ -101,7 +112,36 @@ def index(target: Any, key: Any) -> Any:
     return Unknown(f"cannot index a value of type {type_name(target)} with {type_name(key)}")
 
 
+# Functions that hand back a value that already exists (accounted for when it was built).
+_PASSING_ON = frozenset({"parameters", "variables", "lambdavariables", "if", "coalesce", "first", "last",
+                         "reference", "references", "trygetvalue", "tryget", "copyindex"})
+
+
 def _call(node: Call, env: Env) -> Any:
+    budget = env.budget
+    if budget is not None:
+        budget.step()
+        if node.name not in _PASSING_ON:
+            result = _call_function(node, env)
+            _account(result, node, budget)
+            return result
+    return _call_function(node, env)
+
+
+def _account(value: Any, node: Call, budget: Any) -> None:
+    """Charge the deployment for a value a function built; refuse one past the size bounds."""
+    kind = type(value)
+    if kind is str:
+        if len(value) > values.MAX_STRING_CHARS:
+            raise BudgetExceeded(f"{node.spelled}() made a string of {len(value):,} characters; the limit is "
+                                 f"{values.MAX_STRING_CHARS:,}")
+        budget.built(len(value))
+    elif kind is list or kind is dict:
+        budget.step(len(value))
+        check_items(value, f"{node.spelled}()")
+
+
+def _call_function(node: Call, env: Env) -> Any:
     function = FUNCTIONS.get(node.name)
     if function is None:
         if "." in node.name:
@@ -144,7 +184,12 @@ def evaluate_string(value: str, env: Env) -> Any:
         return Unknown(f"the expression {value[:80]!r} does not parse: {node}")
     if type(node) is Lit:
         return node.value  # type: ignore[union-attr]
-    return evaluate(node, env)
+    try:
+        return evaluate(node, env)
+    except BudgetExceeded as exc:
+        if exc.expression is None:  # the innermost expression is the one to show
+            exc.expression = value if len(value) <= 160 else value[:157] + "..."
+        raise
 
 
 def resolve(value: Any, env: Env) -> Any:
@@ -154,6 +199,8 @@ def resolve(value: Any, env: Env) -> Any:
             return evaluate_string(value, env)
         return value
     if isinstance(value, dict):
+        if env.budget is not None:
+            env.budget.step(len(value) + 1)
         out: dict[str, Any] = {}
         for key, item in value.items():
             if key == "copy" and _is_property_copy(item):
@@ -166,6 +213,8 @@ def resolve(value: Any, env: Env) -> Any:
             out[key] = resolve(item, env)
         return out
     if isinstance(value, list):
+        if env.budget is not None:
+            env.budget.step(len(value) + 1)
         return [resolve(item, env) for item in value]
     return value
 
@@ -187,6 +236,8 @@ def copy_count(spec: Mapping[str, Any], env: Env) -> int | Unknown:
         return Unknown(f"copy count {count} is negative")
     if count > MAX_COPY:
         return Unknown(f"copy count {count} exceeds Azure's limit of {MAX_COPY}")
+    if env.budget is not None:
+        env.budget.step(count)  # loops nest: 800 x 800 x 800 copies are charged as they are made
     return count
 
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from linter.diagnostics import Diagnostic
 from linter.inputs import LoadContext, Loaded
+from linter.inputs.arm.budget import Budget, budget_diagnostic_text
 from linter.inputs.arm.deployments import SourceFile, parameter_facts, parameter_inputs, read_source, template_facts
 from linter.inputs.arm.emit import emit
+from linter.inputs.arm.functions.core import BudgetExceeded
 from linter.inputs.arm.scope import deployment_context
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.deployments import ARM, Deployment, plan_for
@@ -32,6 +34,7 @@ class Sink:
         self._seen: set[tuple[str, str]] = set()
         self._per_file: dict[str, int] = {}
         self.runs: list[TemplateRun] = []
+        self.budget = Budget()  # one per deployment: every run nested in it shares it
 
     def report(self, message: str, document: JsonDocument, path: PathKey, severity: str = "warning") -> None:
         key = (document.display, message)
@@ -96,6 +99,9 @@ def load_files(sources: list[SourceFile], files: list[Any], ctx: LoadContext) ->
         sink = Sink(ctx, documents)
         try:
             loaded.resources.extend(evaluate_plan(plan, origin, sink))
+        except BudgetExceeded as exc:
+            sink.diagnostics.append(Diagnostic(budget_diagnostic_text(exc),
+                                               exc.position or Position(plan.template.display), code="input-error"))
         except (RecursionError, MemoryError) as exc:
             sink.diagnostics.append(Diagnostic(
                 f"template too complex to evaluate ({type(exc).__name__}); its resources are not checked",

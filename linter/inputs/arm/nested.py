@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from linter.inputs.arm.budget import locate
 from linter.inputs.arm.evaluator import resolve
+from linter.inputs.arm.functions.core import BudgetExceeded
 from linter.inputs.arm.instances import Instance, ParameterInput, evaluate_field
 from linter.inputs.arm.provenance import Place, is_literal
 from linter.inputs.arm.scope import level_of_schema
@@ -26,12 +28,25 @@ def start_nested(instance: Instance) -> TemplateRun | None:
     if run.depth >= MAX_DEPTH:
         run.report(f"nested deployments deeper than {MAX_DEPTH} levels are not evaluated")
         return None
+    budget = getattr(run.sink, "budget", None)
+    if budget is not None:
+        try:
+            budget.deployment()  # linked templates that each link the next three times: bounded fan-out
+        except BudgetExceeded as exc:
+            locate(exc, run.document, instance.decl.path)
+            raise
     raw = instance.decl.raw
     properties = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
     located = _locate_template(instance, properties)
     if located is None:
         return None
     template, document, base, file, linked = located
+    if linked and _links_back(run, file):
+        chain = " -> ".join(_chain(run, file))
+        run.sink.report(f"linked template {run.sink.ctx.display(file)} links back to itself ({chain}); the cycle "
+                        "is not followed (Azure would reject the deployment)", run.document, instance.decl.path,
+                        severity="error")
+        return None
     options = properties.get("expressionEvaluationOptions")
     scope = options.get("scope") if isinstance(options, dict) else None
     outer = not linked and not (isinstance(scope, str) and scope.lower() == "inner")
@@ -50,6 +65,29 @@ def start_nested(instance: Instance) -> TemplateRun | None:
     conditional = instance.condition if isinstance(instance.condition, Unknown) else run.conditional
     return run.nested_run(template=template, document=document, base=base, file=file, context=context,
                           inputs=inputs, outer=run if outer else None, conditional=conditional)
+
+
+def _links_back(run: TemplateRun, file: Any) -> bool:
+    """Whether `file` is already being deployed by this run or one of the runs it is nested in."""
+    resolved = file.resolve() if file is not None else None
+    current: TemplateRun | None = run
+    while current is not None:
+        if current.file is not None and current.file.resolve() == resolved and current.base == ():
+            return True
+        current = current.parent
+    return False
+
+
+def _chain(run: TemplateRun, file: Any) -> list[str]:
+    names: list[str] = []
+    current: TemplateRun | None = run
+    while current is not None:
+        if current.file is not None and (not names or names[-1] != current.file.name):
+            names.append(current.file.name)
+        if current.file is not None and current.file.resolve() == file.resolve() and current.base == ():
+            break
+        current = current.parent
+    return [*reversed(names), file.name]
 
 
 def _locate_template(instance: Instance, properties: dict[str, Any]) -> tuple[Any, ...] | None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from linter.inputs.arm.budget import locate
 from linter.inputs.arm.evaluator import Env, copy_count, resolve
+from linter.inputs.arm.functions.core import BudgetExceeded
+from linter.inputs.arm.parameters import is_secure
 from linter.model import Unknown
 
 if TYPE_CHECKING:
@@ -23,8 +26,15 @@ class Outputs:
         if self._outputs is None:
             self._outputs = {}
             for name, spec in self.run._section("outputs").items():
-                if isinstance(spec, dict):
-                    self._outputs[name] = {"type": spec.get("type"), "value": self._output_value(spec)}
+                if is_secure(spec):
+                    self._outputs[name] = {"type": spec.get("type"), "value": Unknown(
+                        f"output '{name}' is secure; drlint does not read its value")}
+                elif isinstance(spec, dict):
+                    try:
+                        self._outputs[name] = {"type": spec.get("type"), "value": self._output_value(spec)}
+                    except BudgetExceeded as exc:
+                        locate(exc, self.run.document, (*self.run.base, "outputs", name))
+                        raise
         return self._outputs
 
     def _output_value(self, spec: dict[str, Any]) -> Any:

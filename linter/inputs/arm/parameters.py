@@ -9,12 +9,38 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from linter.inputs.arm import provenance
+from linter.inputs.arm.budget import locate
 from linter.inputs.arm.evaluator import Env, resolve
+from linter.inputs.arm.functions.core import BudgetExceeded
 from linter.inputs.arm.memo import _memoised, one_value
 from linter.model import Unknown
 
 if TYPE_CHECKING:
     from linter.inputs.arm.template import TemplateRun
+
+
+SECURE_TYPES = ("securestring", "secureobject")
+
+
+def is_secure(spec: Any) -> bool:
+    """A `securestring` / `secureObject` parameter or output (Bicep's `@secure()`)."""
+    return isinstance(spec, dict) and str(spec.get("type", "")).lower() in SECURE_TYPES
+
+
+def _withheld(name: str, spec: dict[str, Any], value: Any) -> Any:
+    """A secure parameter's value as the rest of the evaluation sees it: every non-empty string in it is
+    Unknown; its shape, empty values, numbers and booleans are kept. Templates test `empty(secret)` or
+    `settings.enabled` of a secureObject to decide what to deploy, and none of that is a secret; passwords,
+    keys and tokens are strings. A value never handed on cannot reach a message, a report or a diagnostic
+    (not even allowedValues', which is not checked for a secure parameter)."""
+    if isinstance(value, str):
+        return value if not value else Unknown(
+            f"parameter '{name}' is secure ({spec.get('type')}); drlint does not read its value")
+    if isinstance(value, dict):
+        return {key: _withheld(name, spec, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_withheld(name, spec, item) for item in value]
+    return value
 
 
 class ParameterBinding:
@@ -60,7 +86,11 @@ class ParameterBinding:
         if given is not None and not (given.value is None and "defaultValue" in spec):
             value = _converted(given.value, spec)
         elif "defaultValue" in spec:
-            value = resolve(spec["defaultValue"], Env(self.run))
+            try:
+                value = resolve(spec["defaultValue"], Env(self.run))
+            except BudgetExceeded as exc:
+                locate(exc, self.run.document, (*self.run.base, "parameters", declared, "defaultValue"))
+                raise
         elif spec.get("nullable") is True:
             value = None
         else:
@@ -70,6 +100,8 @@ class ParameterBinding:
             return Unknown(f"parameter '{declared}' has no value and no default; give it in {where}",
                            ("parameters()", run.context.label, run.document.display, run.base, declared.lower()),
                            declared)
+        if is_secure(spec):
+            return _withheld(declared, spec, value)
         self._check_allowed(declared, spec, value)
         return value
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from linter.inputs.arm.budget import locate
 from linter.inputs.arm.evaluator import Env, copy_count, evaluate, resolve
 from linter.inputs.arm.expressions import Call, Lit, Node, parse_template_string
-from linter.inputs.arm.functions.core import EvalError, type_name
+from linter.inputs.arm.functions.core import BudgetExceeded, EvalError, check_items, type_name
 from linter.inputs.arm.instances import DEPLOYMENTS, Decl, Instance, evaluate_field
 from linter.inputs.arm.nested import start_nested
 from linter.model import Unknown
@@ -45,6 +46,14 @@ def _truth(value: Any) -> bool | Unknown:
 
 
 def _instance(run: TemplateRun, decl: Decl, env: Env, parent: Instance | None, index: Any) -> Instance:
+    try:
+        return _identify(run, decl, env, parent, index)
+    except BudgetExceeded as exc:
+        locate(exc, run.document, decl.path)
+        raise
+
+
+def _identify(run: TemplateRun, decl: Decl, env: Env, parent: Instance | None, index: Any) -> Instance:
     raw = decl.raw
     condition: bool | Unknown = _truth(evaluate_field(raw["condition"], env)) if "condition" in raw else True
     if isinstance(index, Unknown) and condition is True:
@@ -183,10 +192,15 @@ def body(instance: Instance) -> dict[str, Any]:
         is_deployment = instance.type.lower() == DEPLOYMENTS
         for key in BODY_FIELDS:
             if key in raw:
-                if key == "properties" and is_deployment:
-                    fields[key] = _deployment_properties(raw[key], env)
-                else:
-                    fields[key] = resolve(raw[key], env)
+                try:
+                    if key == "properties" and is_deployment:
+                        fields[key] = _deployment_properties(raw[key], env)
+                    else:
+                        fields[key] = resolve(raw[key], env)
+                        check_items(fields[key], f"the resource's {key}")
+                except BudgetExceeded as exc:
+                    locate(exc, instance.run.document, (*instance.decl.path, key))
+                    raise
         instance.body = fields
         if is_deployment and instance.condition is not False and not instance.existing:
             instance.nested = start_nested(instance)

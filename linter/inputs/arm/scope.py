@@ -61,6 +61,10 @@ class DeploymentContext:
         changed = replace(self, name=name, level=level)
         if subscription is not None and not _same(subscription, self.subscription):
             changed = replace(changed, subscription=subscription, resource_group=None, location=None)
+        if resource_group is not None and not isinstance(resource_group, (str, Unknown)):
+            # a template may write anything there (`"resourceGroup": 800`): not a name, so not known
+            resource_group = Unknown(f"the resource group is given as a {type(resource_group).__name__}, "
+                                     "not a name")
         if resource_group is not None and not _same(resource_group, changed.resource_group):
             group_location = Unknown(f"the region of resource group '{resource_group}' is not known",
                                      ("resourceGroup().location", self.label, resource_group.lower()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from linter.inputs.arm.budget import USER_FUNCTION_STEPS
 from linter.inputs.arm.evaluator import Env, resolve
 from linter.inputs.arm.expressions import Call
 from linter.inputs.arm.functions.core import get_ci
@@ -15,10 +16,11 @@ if TYPE_CHECKING:
 
 
 class UserFunctions:
-    __slots__ = ("run",)
+    __slots__ = ("_specs", "run")
 
     def __init__(self, run: TemplateRun) -> None:
         self.run = run
+        self._specs: dict[str, dict[str, Any] | None] = {}  # by lower-case `namespace.name`
 
     def call_user_function(self, node: Call, env: Env) -> Any:
         owner = self.run._definitions()
@@ -26,6 +28,8 @@ class UserFunctions:
         if spec is None:
             self.run.report(f"unknown template function '{node.spelled}'")
             return Unknown(f"the template function '{node.spelled}' is not defined")
+        if env.budget is not None:
+            env.budget.step(USER_FUNCTION_STEPS)
         names = [str(p.get("name", "")) for p in spec.get("parameters") or [] if isinstance(p, dict)]
         args = [env.eval(arg) for arg in node.args]
         output = spec.get("output") if isinstance(spec.get("output"), dict) else {}
@@ -35,6 +39,11 @@ class UserFunctions:
         return resolve(output.get("value"), Env(frame, depth=env.depth + 1))
 
     def _user_function(self, name: str) -> dict[str, Any] | None:
+        if name not in self._specs:  # a recursive function is looked up at every call
+            self._specs[name] = self._find(name)
+        return self._specs[name]
+
+    def _find(self, name: str) -> dict[str, Any] | None:
         namespace, _, member = name.partition(".")
         for group in self.run.template.get("functions") or []:
             if not isinstance(group, dict) or str(group.get("namespace", "")).lower() != namespace:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from linter.inputs.arm import provenance
+from linter.inputs.arm.budget import locate
 from linter.inputs.arm.evaluator import Env, expand_copy, resolve
-from linter.inputs.arm.functions.core import get_ci
+from linter.inputs.arm.functions.core import BudgetExceeded, check_items, get_ci
 from linter.inputs.arm.memo import _memoised, one_value
 from linter.model import MISSING, Unknown
 
@@ -42,9 +43,14 @@ class Variables:
         raw = self._variable_raw(name)
         if raw is MISSING:
             return Unknown(f"the template has no variable '{name}'")
-        if isinstance(raw, tuple):
-            return expand_copy(raw[1], Env(self.run))
-        return resolve(raw, Env(self.run))
+        run = self.run
+        try:
+            value = expand_copy(raw[1], Env(run)) if isinstance(raw, tuple) else resolve(raw, Env(run))
+            check_items(value, f"variables('{name}')")  # shared parts count as often as they appear
+            return value
+        except BudgetExceeded as exc:
+            locate(exc, run.document, (*run.base, "variables", "copy" if isinstance(raw, tuple) else name))
+            raise
 
     def variable_raw(self, name: str) -> Any:
         """A variable as declared (MISSING when there is none; a copy variable's spec is a tuple)."""

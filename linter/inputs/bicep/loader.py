@@ -11,8 +11,10 @@ from typing import Any
 
 from linter.diagnostics import Diagnostic
 from linter.inputs import InputFile, LoadContext, Loaded
+from linter.inputs.arm.budget import budget_diagnostic_text
 from linter.inputs.arm.deployments import SourceFile, parameter_inputs
 from linter.inputs.arm.emit import emit
+from linter.inputs.arm.functions.core import BudgetExceeded
 from linter.inputs.arm.instances import ParameterInput
 from linter.inputs.arm.loader import Sink
 from linter.inputs.arm.scope import DeploymentContext, deployment_context
@@ -103,6 +105,10 @@ def evaluate(plan: Plan, ws: Workspace) -> tuple[Origin, list[Resource], list[Di
         emit(run, origin, resources)
         for resource in resources:
             _bicep_source_texts(resource)
+    except BudgetExceeded as exc:
+        resources = []
+        sink.diagnostics.append(Diagnostic(budget_diagnostic_text(exc),
+                                           exc.position or Position(plan.template.display), code="input-error"))
     except (RecursionError, MemoryError) as exc:
         resources = []
         sink.diagnostics.append(Diagnostic(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.diagnostics import Diagnostic
+from linter.filesafe import FileReadError, read_regular_file
 from linter.inputs import LoadContext
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.syntax.parser import MAX_SOURCE_CHARS, parse
@@ -27,6 +28,14 @@ class ParsedFile:
     problems: list[SyntaxProblem] = field(default_factory=list)
 
 
+def _decode(data: bytes) -> tuple[str, int | None]:
+    """The text (a byte order mark dropped), and the offset of the first byte that is not UTF-8, if any."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return data.decode("utf-8-sig", errors="replace"), exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+
+
 class Workspace:
     def __init__(self, ctx: LoadContext) -> None:
         self.ctx = ctx
@@ -42,16 +51,13 @@ class Workspace:
         """The file's bytes, or why it cannot be read (a sentence)."""
         shown = self.display(path)
         if not self.ctx.inside_root(path):
-            return f"{shown} is outside the scanned tree ({self.ctx.root}); it is not read"
+            return f"{shown} is outside the scanned tree; it is not read"
+        if not path.exists():
+            return f"{shown} does not exist"
         try:
-            if not path.is_file():
-                return f"{shown} does not exist"
-            size = path.stat().st_size
-            if size > limit:
-                return f"{shown} is {size} bytes; files over {limit} bytes are not read"
-            return path.read_bytes()
-        except OSError as exc:
-            return f"{shown} cannot be read ({exc.strerror})"
+            return read_regular_file(path, limit)  # never a FIFO or a device
+        except FileReadError as exc:
+            return f"{shown}: {exc}"
 
     def parse(self, path: Path) -> ParsedFile | str:
         """The parsed file (syntax problems reported once, as diagnostics), or why it cannot be read."""
@@ -64,9 +70,16 @@ class Workspace:
             return data
         display = self.display(resolved)
         params = resolved.name.lower().endswith(".bicepparam")
-        tree, problems = parse(data.decode("utf-8-sig", errors="replace"), display, params=params)
+        text, bad_at = _decode(data)
+        tree, problems = parse(text, display, params=params)
         parsed = ParsedFile(resolved, display, tree, problems)
         self._parsed[resolved] = parsed
+        if bad_at is not None:
+            line = data.count(b"\n", 0, bad_at) + 1
+            column = bad_at - (data.rfind(b"\n", 0, bad_at) + 1) + 1
+            self.diagnostics.append(Diagnostic(
+                f"not valid UTF-8 (byte 0x{data[bad_at]:02x}); such bytes are read as U+FFFD, so names and values "
+                "around it may be wrong: save the file as UTF-8", Position(display, line, column), severity="error"))
         self._report_problems(parsed)
         return parsed
 

@@ -101,9 +101,11 @@ def line_hashes(text: str, lines: Iterable[int] | None = None) -> dict[int, str]
 
 def read_source(path: Path) -> str | None:
     """A file's text as the upload action reads it (UTF-8, invalid bytes replaced, BOM kept), or None."""
+    from linter.filesafe import FileReadError, read_regular_file
+
     try:
-        return path.read_bytes().decode("utf-8", "replace")
-    except OSError:
+        return read_regular_file(path, 64 * 1024 * 1024).decode("utf-8", "replace")
+    except FileReadError:  # gone, or no longer a regular file: no hash rather than a blocked read
         return None
 
 

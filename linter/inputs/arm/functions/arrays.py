@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.inputs.arm.functions.core import (
+    BudgetExceeded,
     EvalError,
     UnknownInside,
     deep_equals,
@@ -119,6 +120,15 @@ def last_index_of(env: Any, value: Any, item: Any) -> Any:
     return _index_of(value, item, reverse=True)
 
 
+MAX_COMPARISONS = 4_000_000  # union and intersection compare every pair of elements
+
+
+def _check_pairs(lists: list[list[Any]], function: str) -> None:
+    total = sum(len(a) for a in lists)
+    if total * total > MAX_COMPARISONS:
+        raise BudgetExceeded(f"{function}() of arrays of {total:,} elements in all would compare too many pairs")
+
+
 @register("intersection", min_args=2)
 def intersection(env: Any, *args: Any) -> Any:
     if all(isinstance(a, dict) for a in args):
@@ -128,6 +138,7 @@ def intersection(env: Any, *args: Any) -> Any:
                 out[key] = value
         return out
     lists = [expect(a, list, "intersection") for a in args]
+    _check_pairs(lists, "intersection")
     result: list[Any] = []
     for item in lists[0]:
         if all(contains(env, other, item) is True for other in lists[1:]) and contains(env, result, item) is not True:
@@ -143,6 +154,7 @@ def union(env: Any, *args: Any) -> Any:
             if arg:
                 merged = _merge(merged, arg)
         return merged
+    _check_pairs([expect(arg, list, "union") for arg in args], "union")
     result: list[Any] = []
     for arg in args:
         for item in expect(arg, list, "union"):

@@ -21,6 +21,74 @@ class EvalError(ValueError):
     """A function applied to values of the wrong shape (what Azure would reject as a template error)."""
 
 
+# Bounds on what one value may be. A template is untrusted: `padLeft(x, 2000000000)` or a variable that doubles
+# another sixty times must cost an error, not the machine's memory. Azure's own limits are lower (a template
+# is at most 4 MB), so no real template comes near these.
+MAX_STRING_CHARS = 1_000_000
+MAX_VALUE_ITEMS = 200_000  # elements of an array or object, counted through nested ones
+INT64 = (-(2**63), 2**63 - 1)  # ARM's integers are 64-bit
+
+
+class BudgetExceeded(Exception):
+    """An evaluation went past a bound (a value's size, or the deployment's budget of work).
+
+    Deliberately not an EvalError: nothing in the evaluator turns it into an Unknown and goes on, so it
+    travels up to the deployment, which is reported (with the expression that hit the bound) and dropped.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expression: str | None = None  # the innermost expression being evaluated, when known
+        self.position: Any = None  # where in a file (set by the innermost declaration that knows)
+
+
+def check_chars(count: int, function: str) -> None:
+    """Refuse, before building it, a string of more than MAX_STRING_CHARS characters."""
+    if count > MAX_STRING_CHARS:
+        raise BudgetExceeded(f"{function}() would make a string of {count:,} characters; the limit is "
+                             f"{MAX_STRING_CHARS:,}")
+
+
+def value_items(value: Any, limit: int = MAX_VALUE_ITEMS) -> int:
+    """The number of elements in a value counting nested ones as often as they appear (a value built from
+    shared parts, `createArray(v, v)` doubled sixty times, is counted as what it expands to), up to
+    `limit` + 1: the walk costs at most the distinct containers it meets."""
+    if type(value) is not list and type(value) is not dict:
+        return 0
+    sizes: dict[int, int] = {}
+
+    def size(item: Any, depth: int) -> int:
+        known = sizes.get(id(item))
+        if known is not None:
+            return known
+        total = len(item)
+        if depth < 200:
+            for child in item.values() if type(item) is dict else item:
+                if type(child) is list or type(child) is dict:
+                    total += size(child, depth + 1)
+                    if total > limit:
+                        break
+        sizes[id(item)] = total
+        return total
+
+    return size(value, 0)
+
+
+def check_items(value: Any, what: str) -> None:
+    """Refuse a value of more than MAX_VALUE_ITEMS elements; `what` names what made it (`concat()`)."""
+    if type(value) is list or type(value) is dict:
+        count = value_items(value)
+        if count > MAX_VALUE_ITEMS:
+            raise BudgetExceeded(f"{what} would make a value of more than {MAX_VALUE_ITEMS:,} elements")
+
+
+def check_int(value: int, function: str) -> int:
+    if not INT64[0] <= value <= INT64[1]:
+        raise EvalError(f"{function}() overflows a 64-bit integer")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Function:
     call: Callable[..., Any]
@@ -104,6 +172,7 @@ def to_string(value: Any) -> str:
     unknown = find_unknown(value)
     if unknown is not None:
         raise _UnknownInside(unknown)
+    check_items(value, "string()")
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 

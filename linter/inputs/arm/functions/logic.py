@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.inputs.arm.functions.core import EvalError, deep_equals, expect, register
+from linter.inputs.arm.functions.core import EvalError, check_int, deep_equals, expect, register
 from linter.model import Unknown
 
 
@@ -136,17 +136,20 @@ def _int(value: Any, function: str) -> int:
 
 @register("add", min_args=2, max_args=2)
 def add(env: Any, a: Any, b: Any) -> int:
-    return _int(a, "add") + _int(b, "add")
+    return check_int(_int(a, "add") + _int(b, "add"), "add")
 
 
 @register("sub", min_args=2, max_args=2)
 def sub(env: Any, a: Any, b: Any) -> int:
-    return _int(a, "sub") - _int(b, "sub")
+    return check_int(_int(a, "sub") - _int(b, "sub"), "sub")
 
 
 @register("mul", min_args=2, max_args=2)
 def mul(env: Any, a: Any, b: Any) -> int:
-    return _int(a, "mul") * _int(b, "mul")
+    x, y = _int(a, "mul"), _int(b, "mul")
+    check_int(x, "mul")
+    check_int(y, "mul")
+    return check_int(x * y, "mul")
 
 
 @register("div", min_args=2, max_args=2)
@@ -169,9 +172,12 @@ def mod(env: Any, a: Any, b: Any) -> int:
 @register("int", min_args=1, max_args=1)
 def int_(env: Any, value: Any) -> int:
     if isinstance(value, str):
-        return int(value.strip())
+        text = value.strip()
+        if len(text.lstrip("+-")) > 19:
+            raise EvalError("int() overflows a 64-bit integer")
+        return check_int(int(text), "int")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value)
+        return check_int(int(value), "int")
     raise EvalError(f"int() cannot convert {value!r}")
 
 

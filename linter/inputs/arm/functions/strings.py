@@ -9,7 +9,7 @@ import urllib.parse
 from typing import Any
 
 from linter.inputs.arm import hashing
-from linter.inputs.arm.functions.core import EvalError, expect, register, to_string
+from linter.inputs.arm.functions.core import EvalError, check_chars, expect, register, to_string
 from linter.model import Unknown
 
 
@@ -48,7 +48,10 @@ def replace(env: Any, value: Any, old: Any, new: Any) -> str:
     old_text = expect(old, str, "replace")
     if not old_text:
         raise EvalError("replace() cannot replace an empty string")
-    return expect(value, str, "replace").replace(old_text, to_string(new))
+    text, new_text = expect(value, str, "replace"), to_string(new)
+    if len(new_text) > len(old_text):
+        check_chars(len(text) + text.count(old_text) * (len(new_text) - len(old_text)), "replace")
+    return text.replace(old_text, new_text)
 
 
 @register("split", min_args=2, max_args=2)
@@ -64,7 +67,9 @@ def split(env: Any, value: Any, delimiters: Any) -> list[str]:
 
 @register("join", min_args=2, max_args=2)
 def join(env: Any, values: Any, delimiter: Any) -> str:
-    return expect(delimiter, str, "join").join(to_string(v) for v in expect(values, list, "join"))
+    separator, items = expect(delimiter, str, "join"), expect(values, list, "join")
+    check_chars(len(separator) * max(len(items) - 1, 0), "join")
+    return separator.join(to_string(v) for v in items)
 
 
 @register("substring", min_args=1, max_args=3)
@@ -82,6 +87,7 @@ def substring(env: Any, value: Any, start: Any = 0, length: Any = None) -> str:
 @register("padLeft", min_args=2, max_args=3)
 def pad_left(env: Any, value: Any, total: Any, pad: Any = " ") -> str:
     expect(total, int, "padLeft")
+    check_chars(total, "padLeft")
     pad_char = expect(pad, str, "padLeft")[:1] or " "
     return to_string(value).rjust(total, pad_char)
 
@@ -92,6 +98,8 @@ _FORMAT_ITEM = re.compile(r"\{\{|\}\}|\{(\d+)(?:,(-?\d+))?(?::([^}]*))?\}")
 def _format_value(value: Any, spec: str | None) -> str:
     if spec and isinstance(value, (int, float)) and not isinstance(value, bool):
         code, digits = spec[:1].upper(), spec[1:]
+        if digits.isdigit():
+            check_chars(int(digits), "format")
         if code == "D" and isinstance(value, int):
             return str(value).zfill(int(digits or 0))
         if code == "X" and isinstance(value, int):
@@ -101,6 +109,7 @@ def _format_value(value: Any, spec: str | None) -> str:
             places = int(digits) if digits else 2
             return f"{value:,.{places}f}" if code == "N" else f"{value:.{places}f}"
         if set(spec) <= {"0", "#"}:
+            check_chars(len(spec), "format")
             return str(value).zfill(spec.count("0"))
     return to_string(value)
 
@@ -121,14 +130,19 @@ def format_(env: Any, template: Any, *args: Any) -> str:
             raise EvalError(f"format() has no argument {position}")
         formatted = _format_value(args[position], match.group(3))
         width = int(match.group(2) or 0)
+        check_chars(abs(width), "format")
         return formatted.rjust(width) if width > 0 else formatted.ljust(-width)
 
-    return _FORMAT_ITEM.sub(substitute, text)
+    result = _FORMAT_ITEM.sub(substitute, text)
+    check_chars(len(result), "format")
+    return result
 
 
 @register("base64", min_args=1, max_args=1)
 def base64_(env: Any, value: Any) -> str:
-    return base64.b64encode(expect(value, str, "base64").encode()).decode()
+    text = expect(value, str, "base64")
+    check_chars(len(text) * 4 // 3 * 4, "base64")  # up to 4 UTF-8 bytes a character, 4/3 as base64
+    return base64.b64encode(text.encode()).decode()
 
 
 @register("base64ToString", min_args=1, max_args=1)
@@ -162,7 +176,9 @@ def uri(env: Any, base: Any, relative: Any) -> str:
 
 @register("uriComponent", min_args=1, max_args=1)
 def uri_component(env: Any, value: Any) -> str:
-    return urllib.parse.quote(expect(value, str, "uriComponent"), safe="-_.!~*'()")
+    text = expect(value, str, "uriComponent")
+    check_chars(len(text) * 12, "uriComponent")  # a character may become four %XX escapes
+    return urllib.parse.quote(text, safe="-_.!~*'()")
 
 
 @register("uriComponentToString", min_args=1, max_args=1)

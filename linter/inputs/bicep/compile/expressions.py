@@ -70,6 +70,9 @@ class ExpressionTranslator:
     def record(self, path: PathKey, node: A.Node) -> None:
         """Remember where the value at `path` is written (no-op by default)."""
 
+    def load_problem(self, node: A.Node, message: str) -> None:
+        """Report a file a load function names that cannot be read or parsed (no-op by default)."""
+
     # ---- JSON context ------------------------------------------------------------------------------------
     def value(self, node: A.Expr, scope: Scope, path: PathKey | None = None) -> Any:
         kind = type(node)
@@ -301,6 +304,7 @@ class ExpressionTranslator:
             return self.unknown(f"{node.name}() needs a file path written as a string")
         data = self.read_file(node.args[0])
         if isinstance(data, str):
+            self.load_problem(node, f"{node.name}(): {data}")
             return self.unknown(f"{node.name}(): {data}")
         if lowered == "loadfileasbase64":
             return quote(base64.b64encode(data).decode("ascii"))
@@ -318,6 +322,7 @@ class ExpressionTranslator:
 
                 content = load_yaml(text, str(node.args[0].value)).data
         except Exception as exc:  # a broken data file is the template's problem, not a crash
+            self.load_problem(node, f"{node.name}('{node.args[0].value}') cannot be parsed: {exc}")
             return self.unknown(f"{node.name}('{node.args[0].value}') cannot be parsed: {exc}")
         if len(node.args) >= 2:
             path = node.args[1]

@@ -163,6 +163,9 @@ class FileTranspiler(ExpressionTranslator):
         relative = node.value if isinstance(node, A.StringLit) else ""
         return self.ws.read_bytes((self.file_path.parent / relative).resolve())
 
+    def load_problem(self, node: A.Node, message: str) -> None:
+        self.ws.report(message, Position(self.parsed.display, node.line, node.col), severity="error")
+
     def resolve_name(self, node: A.Identifier, scope: Scope) -> str:
         name = node.name
         symbols = self.symbols

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from linter.filesafe import read_regular_file
 from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.syntax.cursor import MAX_DEPTH, STRING_START, ParseFailure, describe
 from linter.inputs.bicep.syntax.lexer import BAD, EOF, ID, STR, Token, tokenize
@@ -345,7 +346,7 @@ def parse_path(path: str | Path, display: str | None = None) -> tuple[A.File, li
     p = Path(path)
     name = display if display is not None else str(path)
     try:
-        data = p.read_bytes()
+        data = read_regular_file(p, MAX_SOURCE_CHARS * 4 + 1)
     except OSError as exc:
         return A.File(name, "bicep", [], line=1, col=1), [SyntaxProblem(name, 1, 1, f"cannot read file: {exc}")]
     params = p.name.lower().endswith(".bicepparam")
