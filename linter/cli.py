@@ -13,8 +13,9 @@ import click
 
 from linter import __version__
 from linter.report import DEFAULT_FORMAT, FORMAT_NAMES, OUTPUT_FORMATS, output_format
+from linter.report.writing import WriteOptions
 from linter.results import Outcome, RunReport
-from linter.vocabulary import DEFAULT_FAIL_ON, DEFAULT_POSTURE, FAIL_ON_LEVELS, POSTURES, reaches
+from linter.vocabulary import DEFAULT_FAIL_ON, DEFAULT_POSTURE, FAIL_ON_LEVELS, NEVER, POSTURES, reaches
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERRORS = 0, 1, 2
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -37,7 +38,7 @@ def exit_code(report: RunReport, fail_on: str) -> int:
         r.outcome is Outcome.ERROR for r in report.results
     ):
         return EXIT_ERRORS
-    if any(r.outcome is Outcome.FAIL and reaches(r.severity, fail_on) for r in report.results):
+    if any(r.outcome is Outcome.FAIL and not r.accepted and reaches(r.severity, fail_on) for r in report.results):
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -68,9 +69,9 @@ def main() -> None:
 @click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX.")
 @click.option("--posture", type=click.Choice(POSTURES),
               help=f"Disaster-recovery posture to check (default: drlint.yaml, else {DEFAULT_POSTURE}).")
-@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default=DEFAULT_FORMAT,
-              show_default=True,
-              help="Output format: " + "; ".join(f"{f.name}: {f.help}" for f in OUTPUT_FORMATS) + ".")
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES),
+              help="Output format (default: github under GitHub Actions when writing to standard output, else "
+                   f"{DEFAULT_FORMAT}): " + "; ".join(f"{f.name}: {f.help}" for f in OUTPUT_FORMATS) + ".")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to FILE instead of standard output.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS),
@@ -80,13 +81,27 @@ def main() -> None:
               help="Use this drlint.yaml instead of searching upwards from the first path.")
 @click.option("--no-config", is_flag=True, help="Ignore any drlint.yaml.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--summary", is_flag=True,
+              help="Text output: add the region matrix (which parts of each workload exist in which region).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings not recorded in this baseline file, and how many of its entries are fixed.")
+@click.option("--omit-accepted", is_flag=True,
+              help="SARIF: leave suppressed and baselined findings out (by default they are kept, marked with "
+                   "`suppressions`; GitHub's upload does not dismiss them itself).")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record this run's findings in FILE (adopt drlint on an existing estate; exit 0 for findings).")
 def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-         posture: str | None, output_format: str, output: Path | None, fail_on: str | None, show_unknown: bool,
-         config_path: Path | None, no_config: bool, color: bool | None) -> None:
+         posture: str | None, output_format: str | None, output: Path | None, fail_on: str | None,
+         show_unknown: bool, config_path: Path | None, no_config: bool, color: bool | None, summary: bool,
+         baseline_path: Path | None, omit_accepted: bool, write_baseline_path: Path | None) -> None:
     """Check templates and Resource Graph exports under PATHS.
 
     PATHS are files or directories (walked, skipping .git, node_modules and hidden folders). Each file's
     format is recognised by its content.
+
+    \b
+    Findings suppressed with a reason (in the template or drlint.yaml `suppress:`) and findings recorded in
+    the --baseline are reported as accepted, not as failures.
 
     \b
     Exit codes:
@@ -96,6 +111,9 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
     """
     from linter.config import Config, find_config, load_config, shown_path
     from linter.scan import ScanOptions, run_scan
+
+    if baseline_path is not None and not baseline_path.is_file():
+        raise InputError(f"no baseline file {baseline_path}; write one with --write-baseline {baseline_path}")
 
     if output is None:
         _standard_output()  # a closed standard output is said before the scan, not after it
@@ -111,8 +129,38 @@ def scan(paths: tuple[Path, ...], rule_paths: tuple[Path, ...], select: tuple[st
                           rule_paths=list(rule_paths))
     report = run_scan(options, config, config_problems)
     effective_fail_on = fail_on or config.fail_on or DEFAULT_FAIL_ON
-    _emit(report, output_format, output, show_unknown, color)
+    if baseline_path is not None or write_baseline_path is not None:
+        _baseline(report, baseline_path, write_baseline_path)
+        if write_baseline_path is not None:
+            effective_fail_on = NEVER  # recording today's findings is the point of the run
+    _emit(report, output_format or _default_format(output), output,
+          WriteOptions(show_unknown, regions=summary, accepted=not omit_accepted), color)
     sys.exit(exit_code(report, effective_fail_on))
+
+
+def _default_format(output: Path | None) -> str:
+    """Annotations under GitHub Actions (they only work on standard output), else text."""
+    import os
+
+    from linter.report import GITHUB_ACTIONS_FORMAT
+
+    under_actions = output is None and os.environ.get("GITHUB_ACTIONS") == "true"
+    return GITHUB_ACTIONS_FORMAT if under_actions else DEFAULT_FORMAT
+
+
+def _baseline(report: RunReport, compare_with: Path | None, record_in: Path | None) -> None:
+    from linter.baseline import apply_baseline, read_baseline, write_baseline
+
+    entries, problems = read_baseline(compare_with, str(compare_with)) if compare_with is not None else ([], [])
+    if record_in is not None:
+        try:
+            count = write_baseline(record_in, report.results, report.posture)
+        except OSError as exc:
+            raise InputError(f"cannot write {record_in}: {exc.strerror}") from None
+        click.echo(f"drlint: recorded {count} finding(s) in {record_in}", err=True)
+    if compare_with is not None:
+        report.diagnostics.extend(problems)
+        report.baseline = apply_baseline(report.results, entries, str(compare_with))
 
 
 @main.command()
@@ -220,14 +268,15 @@ def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], al
     except OSError as exc:
         raise InputError(f"cannot write {save}: {exc.strerror}") from None
     effective_fail_on = fail_on or config.fail_on or DEFAULT_FAIL_ON
-    _emit(report, output_format, output, show_unknown, color)
+    _emit(report, output_format, output, WriteOptions(show_unknown), color)
     sys.exit(exit_code(report, effective_fail_on))
 
 
-def _emit(report: RunReport, format_name: str, output: Path | None, show_unknown: bool,
+def _emit(report: RunReport, format_name: str, output: Path | None, options: WriteOptions,
           color: bool | None) -> None:
+    from dataclasses import replace
+
     from linter.report import writer
-    from linter.report.writing import WriteOptions
 
     chosen = output_format(format_name)
     write = writer(format_name)
@@ -235,14 +284,14 @@ def _emit(report: RunReport, format_name: str, output: Path | None, show_unknown
         stdout = _standard_output()
         colour = stdout.isatty() if color is None else color
         try:
-            write(report, stdout, WriteOptions(show_unknown, colour and chosen.colour))
+            write(report, stdout, replace(options, colour=colour and chosen.colour))
             stdout.flush()
         except OSError as exc:
             _stdout_failed(exc)
         return
     try:
         with output.open("w", encoding="utf-8", newline="\n") as handle:
-            write(report, handle, WriteOptions(show_unknown, bool(color) and chosen.colour))
+            write(report, handle, replace(options, colour=bool(color) and chosen.colour))
     except OSError as exc:
         from linter.report.escape import escape
 
@@ -251,6 +300,60 @@ def _emit(report: RunReport, format_name: str, output: Path | None, show_unknown
         from linter.report.text import summary_line
 
         click.echo(summary_line(report), err=True)
+        if report.baseline is not None:
+            from linter.baseline import summary_text
+
+            click.echo(summary_text(report.baseline), err=True)
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing drlint.yaml.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the file instead of writing it.")
+def init(directory: Path, force: bool, to_stdout: bool) -> None:
+    """Write a commented starter drlint.yaml for the infrastructure code under DIRECTORY.
+
+    Finds ARM templates and parameter files, Bicep files and .bicepparam files, azd projects (azure.yaml) and
+    Resource Graph exports; writes one deployment per template deployment with its region when a file says it,
+    and prints what it assumed and what it could not tell. An existing drlint.yaml is kept unless --force.
+    """
+    from linter.config import CONFIG_NAMES
+    from linter.initconfig import render, report_lines, survey
+
+    existing = [directory / name for name in CONFIG_NAMES if (directory / name).exists()]
+    if existing and not force and not to_stdout:
+        raise InputError(f"{existing[0]} exists; use --force to overwrite it (or --stdout to see the proposal)")
+    found = survey(directory)
+    text = render(found)
+    if to_stdout:
+        click.echo(text, nl=False)
+        for line in report_lines(found, "standard output"):
+            click.echo(line, err=True)
+        return
+    target = directory / CONFIG_NAMES[0]
+    _write_checked_config(target, text)
+    for line in report_lines(found, str(target)):
+        click.echo(line)
+
+
+def _write_checked_config(target: Path, text: str) -> None:
+    """Write the config only once drlint loads it without a problem (through a temporary file, atomically)."""
+    import os
+    import tempfile
+
+    from linter.config import load_config
+
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".drlint-init-", suffix=".tmp", dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        _, problems = load_config(Path(temporary), str(target))
+        if problems:  # a bug in init: never leave a file drlint itself rejects
+            os.unlink(temporary)
+            raise InputError("the starter file would not load: " + "; ".join(str(p) for p in problems))
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
 
 
 @main.group()

@@ -15,6 +15,8 @@ deployments:                      # how templates are deployed (ARM / Bicep fron
     location: eastus2             # the resource group's region
     subscription: 00000000-0000-0000-0000-000000000000
     resourceGroup: rg-ai-primary
+suppress:                         # accepted risks, each with a reason (linter/suppressions.py)
+  - {rule: DR202, resource: "*/storageAccounts/scratch*", reason: "scratch data", expires: 2026-12-31}
 ```
 """
 
@@ -28,13 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 from linter.diagnostics import Diagnostic
 from linter.model import Position
+from linter.suppressions import Suppression, parse_config_suppressions
 from linter.vocabulary import FAIL_ON_LEVELS, POSTURES, SEVERITY_OVERRIDES
 
 if TYPE_CHECKING:
     from linter.yamlsource import YamlDocument
 
 CONFIG_NAMES = ("drlint.yaml", ".drlint.yaml")
-_TOP_KEYS = ("posture", "failOn", "rulePaths", "exclude", "rules", "deployments")
+_TOP_KEYS = ("posture", "failOn", "rulePaths", "exclude", "rules", "deployments", "suppress")
 _RULE_KEYS = ("severity", "parameters")
 _DEPLOYMENT_KEYS = ("name", "template", "parameters", "location", "subscription", "resourceGroup")
 
@@ -57,6 +60,7 @@ class Config:
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     deployments: list[dict[str, Any]] = field(default_factory=list)
     deployment_positions: list[Position] = field(default_factory=list)  # where each entry is written
+    suppress: list[Suppression] = field(default_factory=list)  # accepted risks (linter/suppressions.py)
 
     @property
     def root(self) -> Path | None:
@@ -122,6 +126,7 @@ def load_config(path: Path, display: str) -> tuple[Config, list[Diagnostic]]:
     config.exclude = _strings(data, "exclude", problem)
     config.rules = _rule_overrides(data.get("rules"), document, problem)
     config.deployments, config.deployment_positions = _deployments(data.get("deployments"), problem, document)
+    config.suppress = parse_config_suppressions(data.get("suppress"), document.position, problem)
     return config, problems
 
 

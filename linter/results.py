@@ -11,7 +11,10 @@ from linter.diagnostics import Diagnostic
 from linter.model import Position, Resource
 
 if TYPE_CHECKING:
+    from linter.baseline import BaselineSummary
+    from linter.model import Estate
     from linter.rules import Rule
+    from linter.suppressions import Suppression
 
 
 class Outcome(enum.Enum):
@@ -43,10 +46,18 @@ class Result:
     related: list[RelatedLocation] = field(default_factory=list)
     reason: str | None = None  # why the outcome is UNKNOWN or ERROR
     estate_scope: bool = False
+    # Accepted risks (see linter/suppressions.py): a suppressed finding is reported as such, never as a failure.
+    suppressions: list[Suppression] = field(default_factory=list)
+    baseline_state: str | None = None  # "new" | "unchanged" when the run compared against a baseline
 
     @property
     def rule_id(self) -> str:
         return self.rule.id
+
+    @property
+    def accepted(self) -> bool:
+        """Suppressed with a reason, or already recorded in the baseline: shown as such, not a failure."""
+        return bool(self.suppressions) or self.baseline_state == "unchanged"
 
 
 @dataclass(slots=True)
@@ -62,3 +73,5 @@ class RunReport:
     posture: str
     category: str = "drlint/"  # which kind of analysis, e.g. drlint/templates/ or drlint/resource-graph/
     root: Path | None = None  # the scan root: positions are relative to it (SARIF re-reads template lines)
+    estate: Estate | None = None  # every resource of the run (the region matrix reads it)
+    baseline: BaselineSummary | None = None  # set when the run was compared against a baseline file

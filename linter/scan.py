@@ -27,6 +27,7 @@ from linter.inputs.registry import front_end, front_ends, suffixes
 from linter.model import Estate, Position
 from linter.results import RunReport
 from linter.rules import Rule, check_duplicate_ids, load_builtin_pack, load_rules
+from linter.suppressions import apply_suppressions
 from linter.vocabulary import DEFAULT_POSTURE
 
 EXCLUDED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".terraform",
@@ -375,6 +376,8 @@ def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
                          overrides=config.rules)
     results, problems = run_rules(planned, estate)
     diagnostics.extend(problems)
+    diagnostics.extend(apply_suppressions(results, estate, config.suppress, root, loaded.files,
+                                          {r.id.upper() for r in rules}, {r.id.upper() for r in planned}))
     return RunReport(
         results=results,
         diagnostics=diagnostics,
@@ -385,6 +388,7 @@ def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
         posture=posture,
         category=category_of(loaded.categories),
         root=loaded.root,
+        estate=estate,
     )
 
 

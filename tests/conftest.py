@@ -36,12 +36,16 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def drlint_process(*args: object, cwd: Path | None = None, timeout: int = 120):
-    """Run `python -m linter.cli` on this checkout's code as a separate process."""
+def drlint_process(*args: object, cwd: Path | None = None, timeout: int = 120, env: dict | None = None):
+    """Run `python -m linter.cli` on this checkout's code as a separate process.
+
+    GitHub Actions' variables are not passed on (they change the default output format and annotation paths)
+    unless `env` sets them."""
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    inherited = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE")}
+    env = {**inherited, **(env or {}), "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "linter.cli", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout, env=env)

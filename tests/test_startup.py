@@ -56,7 +56,7 @@ def test_sarif_scan_imports_sarif_om_and_not_the_slow_serializer(tmp_path):
 TEMPLATE_SCAN_MODULES = {
     "linter", "linter.cli", "linter.config", "linter.diagnostics", "linter.engine", "linter.gcpause",
     "linter.messages", "linter.model", "linter.packcache", "linter.paths", "linter.regions", "linter.results",
-    "linter.rules", "linter.scan", "linter.vocabulary",
+    "linter.rules", "linter.scan", "linter.suppressions", "linter.vocabulary",
     "linter.filesafe",  # every file is read through it (regular files only, bounded)
     "linter.conditions", "linter.conditions.compiler", "linter.conditions.core", "linter.conditions.operands",
     "linter.conditions.operators", "linter.conditions.relations", "linter.conditions.dependence",

@@ -30,9 +30,14 @@ OUTPUT_FORMATS = (
                  colour=True, for_people=True),
     OutputFormat("json", "linter.report.json", "a stable contract for other tools (docs/json-format.md)"),
     OutputFormat("sarif", "linter.report.sarif", "SARIF 2.1.0 for GitHub code scanning and SARIF viewers"),
+    OutputFormat("github", "linter.report.github",
+                 "GitHub Actions annotations (the default under GitHub Actions when writing to standard output)"),
+    OutputFormat("markdown", "linter.report.markdown",
+                 "for $GITHUB_STEP_SUMMARY and pull request comments, with the region matrix"),
 )
 FORMAT_NAMES = tuple(f.name for f in OUTPUT_FORMATS)
 DEFAULT_FORMAT = "text"
+GITHUB_ACTIONS_FORMAT = "github"  # chosen when GITHUB_ACTIONS=true, no --format and no -o
 
 
 def output_format(name: str) -> OutputFormat:

@@ -39,6 +39,8 @@ def result_dict(result: Result) -> dict[str, Any]:
         "reason": result.reason,
         "estate_scope": result.estate_scope,
         "related": [{**_position(r.position), "label": r.label} for r in result.related],
+        "suppressions": [{"kind": s.kind, "reason": s.reason, **_position(s.position)} for s in result.suppressions],
+        "baseline": result.baseline_state,
     }
 
 
@@ -62,6 +64,11 @@ def report_dict(report: RunReport) -> dict[str, Any]:
             "files": report.files,
             "resources": report.resource_count,
             "seconds": round(report.seconds, 3),
+            "suppressed": sum(1 for r in report.results if r.suppressions),
+            "baseline": None if report.baseline is None else {
+                "file": report.baseline.file, "new": report.baseline.new, "unchanged": report.baseline.unchanged,
+                "fixed": [{"rule": e.rule, "resource": e.resource, "fingerprint": e.fingerprint}
+                          for e in report.baseline.fixed]},
         },
     }
 

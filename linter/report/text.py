@@ -52,16 +52,31 @@ def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
             out.write(_paint(f"    related: {escape(related.position)}: {escape(related.label)}", "dim", colour) + "\n")
     if current_file is not None:
         out.write("\n")
+    if options.regions and report.estate is not None:
+        from linter.regionmatrix import build, render_text
+
+        matrix = render_text(build(report.estate))
+        out.write((matrix or "Regions: the estate has no AI Foundry hub or Foundry account.") + "\n\n")
     out.write(summary_line(report) + "\n")
+    if report.baseline is not None:
+        from linter.baseline import summary_text
+
+        out.write(summary_text(report.baseline) + "\n")
 
 
 def summary_line(report: RunReport) -> str:
-    failures = Counter(r.severity for r in report.results if r.outcome is Outcome.FAIL)
-    unknown = sum(1 for r in report.results if r.outcome is Outcome.UNKNOWN)
+    failures = Counter(r.severity for r in report.results if r.outcome is Outcome.FAIL and not r.accepted)
+    unknown = sum(1 for r in report.results if r.outcome is Outcome.UNKNOWN and not r.accepted)
+    suppressed = sum(1 for r in report.results if r.suppressions)
+    baselined = sum(1 for r in report.results if r.baseline_state == "unchanged" and not r.suppressions)
     errors = sum(1 for r in report.results if r.outcome is Outcome.ERROR)
     problems = sum(1 for d in report.diagnostics if d.severity == "error")
     parts = [f"{failures.get(s, 0)} {s}{'s' if failures.get(s, 0) != 1 else ''}" for s in ("error", "warning", "note")]
     text = ", ".join(parts) + f", {unknown} unknown"
+    if suppressed:
+        text += f", {suppressed} suppressed"
+    if baselined:
+        text += f", {baselined} in baseline"
     if errors:
         text += f", {errors} rule error{'s' if errors != 1 else ''}"
     if problems:

@@ -368,7 +368,7 @@ def _as_sarif_om(found, rule_index: int):
     import sarif_om as sarif
 
     from linter.report.sarif.locations import logical, physical
-    from linter.report.sarif.results import _related, message_text
+    from linter.report.sarif.results import _related, message_text, suppressions
 
     result = found.result
     related = [sarif.Location(id=loc["id"], physical_location=physical(item.position),
@@ -382,7 +382,8 @@ def _as_sarif_om(found, rule_index: int):
                                   logical_locations=[logical(result.resource)] if result.resource else None)],
         related_locations=related or None,
         partial_fingerprints={"primaryLocationLineHash": found.fingerprint},
-        properties={"outcome": result.outcome.value} if result.outcome is not Outcome.FAIL else None)
+        properties={"outcome": result.outcome.value} if result.outcome is not Outcome.FAIL else None,
+        suppressions=suppressions(result, None), baseline_state=result.baseline_state)
 
 
 @pytest.mark.parametrize("outcome", [Outcome.FAIL, Outcome.UNKNOWN])

@@ -92,8 +92,11 @@ def _diagnostic_notes(report: RunReport, notes: _Notes) -> None:
 
 
 def _candidates(report: RunReport, show_unknown: bool, rule_ref: dict[str, sarif.ReportingDescriptorReference],
-                notes: _Notes) -> list[Candidate]:
-    findings = [r for r in reported_results(report, show_unknown) if r.outcome is not Outcome.ERROR]
+                notes: _Notes, include_accepted: bool = True) -> list[Candidate]:
+    # Accepted findings stay in the log with `suppressions` (SARIF's way to say "dismissed, and why"),
+    # unless the user asks to leave them out (GitHub's upload does not act on `suppressions` itself).
+    findings = [r for r in reported_results(report, show_unknown, accepted=include_accepted)
+                if r.outcome is not Outcome.ERROR]
     fingerprints = Fingerprints(report.root or Path.cwd())
     for result in findings:
         announce(result, fingerprints)
@@ -123,19 +126,25 @@ def cap(found: list[Candidate], limit: int = MAX_RESULTS) -> tuple[list[Candidat
     """At most `limit` results: the most severe first (error, warning, note), in report order within a level."""
     if len(found) <= limit:
         return found, 0
-    ranked = sorted(found, key=lambda c: -SEVERITY_RANK[c.level])  # sorted() is stable
+    # sorted() is stable: open findings first, the most severe first; accepted (dismissed) ones last
+    ranked = sorted(found, key=lambda c: (c.result.accepted, -SEVERITY_RANK[c.level]))
     return ranked[:limit], len(found) - limit
 
 
-def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS) -> sarif.SarifLog:
+def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS,
+              include_accepted: bool = True) -> sarif.SarifLog:
     rules = _all_rules(report)
     rule_index = {rule.id: i for i, rule in enumerate(rules)}
     rule_ref = {rule.id: sarif.ReportingDescriptorReference(id=rule.id, index=i) for i, rule in enumerate(rules)}
     notes = _Notes()
     _diagnostic_notes(report, notes)
     _error_notes(report, rule_ref, notes)
-    found, dropped = cap(_candidates(report, show_unknown, rule_ref, notes), limit)
+    found, dropped = cap(_candidates(report, show_unknown, rule_ref, notes, include_accepted), limit)
     properties: dict[str, object] = {"posture": report.posture, "resources": report.resource_count}
+    baseline_file = report.baseline.file if report.baseline is not None else None
+    if report.baseline is not None:
+        properties["baseline"] = {"file": baseline_file, "new": report.baseline.new,
+                                  "unchanged": report.baseline.unchanged, "fixed": len(report.baseline.fixed)}
     if dropped:
         notes.add("results-capped", "warning",
                   f"{len(found) + dropped} results exceed GitHub's limit of {limit} per run; the {dropped} least "
@@ -155,7 +164,7 @@ def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS) -
         column_kind="unicodeCodePoints",
         invocations=[sarif.Invocation(execution_successful=not failed,
                                       tool_execution_notifications=notifications or None)],
-        results=[to_sarif(c, rule_index[c.result.rule.id]) for c in found],
+        results=[to_sarif(c, rule_index[c.result.rule.id], baseline_file) for c in found],
         properties=properties,
     )
     return sarif.SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run])
@@ -173,11 +182,11 @@ def gzipped_size(text: str, chunk: int = 1 << 20) -> int:
 
 
 def render(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS,
-           max_gzip_bytes: int = MAX_GZIP_BYTES) -> tuple[str, list[str]]:
+           max_gzip_bytes: int = MAX_GZIP_BYTES, include_accepted: bool = True) -> tuple[str, list[str]]:
     """The SARIF text, and warnings for standard error (results left out, a log GitHub would refuse)."""
     # Hundreds of thousands of small acyclic objects: the cyclic collector's passes would only add time.
     with collection_paused():
-        log = build_log(report, show_unknown, limit)
+        log = build_log(report, show_unknown, limit, include_accepted)
         text = SERIALIZER.dumps(log)
     run = log.runs[0]
     warnings = [n.message.text for n in run.invocations[0].tool_execution_notifications or []
@@ -211,7 +220,7 @@ def _append_notification(run: sarif.Run, invocation: sarif.Invocation, note: sar
 
 
 def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
-    text, warnings = render(report, options.show_unknown, MAX_RESULTS, MAX_GZIP_BYTES)
+    text, warnings = render(report, options.show_unknown, MAX_RESULTS, MAX_GZIP_BYTES, options.accepted)
     out.write(text)
     out.write("\n")
     for warning in warnings:

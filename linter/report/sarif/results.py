@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import attr
+import sarif_om as sarif
+
 from linter.inputs import SOURCE_LINE
 from linter.inputs.registry import front_end
 from linter.report.sarif.fingerprints import Fingerprints
-from linter.report.sarif.locations import escape_link_text, logical_data, physical_data, plain_message
+from linter.report.sarif.locations import escape_link_text, logical_data, physical, physical_data, plain_message
 from linter.results import Outcome, Result
 
 MAX_LOCATIONS = 1_000  # GitHub: locations per result; counted with the primary one, to be safe
@@ -93,7 +96,29 @@ def fingerprint(result: Result, fingerprints: Fingerprints) -> str:
     return fingerprints.resource(result.rule.id, key)
 
 
-def to_sarif(found: Candidate, rule_index: int) -> dict[str, Any]:
+@attr.s
+class Suppression(sarif.Suppression):
+    """sarif-om 1.0.4 names the review status `state`; SARIF 2.1.0 calls it `status`."""
+
+    status = attr.ib(default=None, metadata={"schema_property_name": "status"})
+
+
+def suppressions(result: Result, baseline_file: str | None) -> list[sarif.Suppression]:
+    """Accepted risks as SARIF suppressions (status accepted, the reason as justification); [] when none."""
+    found: list[sarif.Suppression] = []
+    for item in result.suppressions:
+        where = physical(item.position)
+        found.append(Suppression(
+            kind=item.kind, status="accepted", justification=item.reason,
+            location=sarif.Location(physical_location=where) if where is not None else None))
+    if result.baseline_state == "unchanged" and not found:
+        found.append(Suppression(kind="external", status="accepted",
+                                 justification=f"recorded in the baseline {baseline_file or ''}".strip()))
+    # SARIF 3.27.23: once a tool evaluates suppressions, every result carries the array (empty: not suppressed).
+    return found
+
+
+def to_sarif(found: Candidate, rule_index: int, baseline_file: str | None = None) -> dict[str, Any]:
     """The SARIF result, as JSON data (see the module's docstring)."""
     result = found.result
     related = _related(result)
@@ -113,6 +138,9 @@ def to_sarif(found: Candidate, rule_index: int) -> dict[str, Any]:
         data["relatedLocations"] = related
     if result.outcome is not Outcome.FAIL:
         data["properties"] = {"outcome": result.outcome.value}
+    data["suppressions"] = suppressions(result, baseline_file)  # sarif-om objects, written by the serializer
+    if result.baseline_state is not None:
+        data["baselineState"] = result.baseline_state
     return data
 
 

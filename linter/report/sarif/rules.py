@@ -21,6 +21,7 @@ MAX_DESCRIPTION = 1_024  # GitHub: shortDescription.text and fullDescription.tex
 MAX_TAGS = 20  # GitHub: tags per rule
 
 NOTIFICATION_TEXT = {
+    "baseline-error": "The baseline file has a problem; findings it could not match are reported as new.",
     "config-error": "The configuration file (drlint.yaml) has a problem; the scan used what could be read.",
     "evaluation-error": "A rule failed while being evaluated (outcome ERROR); its resources were not checked.",
     "input-error": "An input could not be read or understood; its resources were not checked.",
@@ -30,6 +31,7 @@ NOTIFICATION_TEXT = {
     "result-without-location": "A finding with no source position was left out: GitHub rejects such results.",
     "results-capped": "More results than GitHub accepts in one run (25,000); the least severe were left out.",
     "rule-error": "A rule file could not be loaded; that rule did not run.",
+    "suppression-error": "A suppression has no reason, has expired, names no rule or matches no finding.",
 }
 
 
