@@ -19,12 +19,19 @@ from linter.report.writing import WriteOptions, reported_results
 from linter.results import Outcome, Result, RunReport
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
-_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Controls, plus the bidirectional controls and lone surrogates that `report.escape` also makes visible: an
+# annotation is read by people, and a right-to-left override would make it read differently from what it says.
+_CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 MAX_MESSAGE = 4_000  # an annotation shows a few lines; the rest of a long message is cut
 
 
 def _visible(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_shown, text)
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def escape_data(text: str) -> str:

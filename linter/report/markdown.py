@@ -20,7 +20,8 @@ from linter.results import Outcome, Result, RunReport
 
 MAX_ROWS = 100
 MAX_CELL = 300
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Controls end a row; bidirectional controls and lone surrogates would make a cell read otherwise than it is.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
 _ICONS = {"error": "🔴 error", "warning": "🟠 warning", "note": "🔵 note"}
 

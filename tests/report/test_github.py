@@ -104,3 +104,11 @@ def test_paths_are_relative_to_the_workspace_when_scanning_from_a_subfolder(tmp_
     plain = drlint_process("scan", ".", "--format", "github", cwd=tmp_path / "infra")
     assert {parse(line)[1]["file"] for line in plain.stdout.splitlines() if line.startswith("::")} == {
         "estate/estate.json"}
+
+
+def test_bidirectional_controls_and_lone_surrogates_are_made_visible():
+    hostile = "hub\u202eexe.txt\u2066x\ud800"
+    line = command("error", hostile, file="a\u202eb.json", title=hostile)
+    assert not any(ch in line for ch in ("\u202e", "\u2066", "\ud800"))
+    _, properties, message = parse(line)
+    assert message == "hub\\u202eexe.txt\\u2066x\\ud800" and properties["file"] == "a\\u202eb.json"

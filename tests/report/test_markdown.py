@@ -82,3 +82,9 @@ def test_large_tables_are_capped(tmp_path):
     text = drlint_process("scan", folder, "--format", "markdown").stdout
     assert len(table_rows(text, "| severity | rule |")) == MAX_ROWS
     assert re.search(r"… and \d+ more findings", text)
+
+
+def test_bidirectional_controls_and_lone_surrogates_cannot_reach_a_cell():
+    text = cell("hub\u202eexe\u2067x\ud800y")
+    assert not any(ch in text for ch in ("\u202e", "\u2067", "\ud800"))
+    assert text.startswith("hub") and text.endswith("y")
