@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from linter.conditions import Scope, compile_condition, reuse
+from linter.conditions.compiler import compile_operand
 from linter.config import Config
 from linter.engine import run_rules
 from linter.model import Estate, Origin, Unknown
@@ -191,3 +192,91 @@ def test_a_scope_join_finds_the_same_locks_as_testing_every_one(scope, without_r
     found = _verdict(LOCKED, subject, estate)
     without_reuse()
     assert _verdict(LOCKED, subject, Estate(list(estate))) == found
+
+
+HUB = "Microsoft.MachineLearningServices/workspaces"
+ROLE = "Microsoft.Authorization/roleAssignments"
+# DR109's comparison: the principals with a role on any other hub (a `notEquals` join on the scope) must
+# have one on this hub
+ON_OTHER_HUBS = {"collect": {"select": {"type": ROLE, "where": {"allOf": [
+    {"value": {"scopeOf": {"field": "id"}},
+     "match": "/providers/Microsoft\\.MachineLearningServices/workspaces/[^/]+$"},
+    {"value": {"scopeOf": {"field": "id"}}, "notEquals": {"subject": "id"}},
+    {"aggregate": {"select": {"type": HUB, "where": {"allOf": [
+        {"field": "kind", "equals": "Hub"}, {"field": "id", "equals": {"scopeOf": {"outer": "id"}}}]}}},
+     "greaterOrEquals": 1}]}}, "field": "properties.principalId"}}
+EVERY_PRINCIPAL_ON_EACH_HUB = {"value": ON_OTHER_HUBS, "subsetOf": {"collect": {"select": {
+    "type": ROLE, "where": {"value": {"scopeOf": {"field": "id"}}, "equals": {"subject": "id"}}},
+    "field": "properties.principalId"}}}
+
+
+def _role(n, scope, principal, **extra):
+    fields = {"properties": {"principalId": principal}} if principal is not None else {"properties": {}}
+    resource_id = scope if isinstance(scope, Unknown) else f"{scope}/providers/{ROLE}/r{n}"
+    return make(ROLE, f"r{n}", None, id=resource_id, **fields, **extra)
+
+
+def _shown(value):
+    """Values as a user sees them (an UNKNOWN by its reason: no two UNKNOWNs are ever equal)."""
+    if isinstance(value, Unknown):
+        return ("UNKNOWN", value.reason)
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("odd", [
+    "none",
+    "unknown principal",          # UNKNOWN on its own hub's list, not on the others'
+    "unknown scope",              # scope not known: possibly any hub's, tested for every hub
+    "symbolic scope",             # the same, with a symbolic id
+    "scope in another case",      # ids compare case-insensitively: still its hub's own
+    "principal in another case",  # one principal, written two ways: listed once, as first written elsewhere
+    "twice on one hub",           # listed for the other hubs as written on the next hub that has it
+    "unknown, then unknown scope",  # the first member that makes the list UNKNOWN decides its reason
+    "possibly deployed",          # a member only possibly selected, on one hub
+    "principals as a list",
+    "no principal",
+    "scope not a hub",            # a workspace that is not a hub, and one not scanned
+])
+def test_principals_on_other_hubs_are_the_same_as_testing_every_assignment(odd, without_reuse):
+    hubs = [make(HUB, f"hub{n}", kind="Hub") for n in range(4)]
+    project = make(HUB, "proj", kind="Project")
+    roles = [_role(0, hubs[0].id, "team"), _role(1, hubs[1].id, "team"), _role(2, hubs[1].id, "ops"),
+             _role(3, hubs[2].id, "ops"), _role(4, hubs[2].id, "dev"), _role(5, hubs[3].id, "team")]
+    extra = {
+        "none": [],
+        "unknown principal": [_role(6, hubs[2].id, Unknown("a parameter")), _role(7, hubs[0].id, "late")],
+        "unknown scope": [_role(6, Unknown("a scope set at deployment"), "late")],
+        "symbolic scope": [_role(6, Unknown("a scope of main", key=("scope", "main")), "late")],
+        "scope in another case": [_role(6, hubs[3].id.upper(), "dev"), _role(7, hubs[0].id.lower(), "admin")],
+        "principal in another case": [_role(6, hubs[0].id, "OPS"), _role(7, hubs[3].id, "Dev")],
+        "twice on one hub": [_role(6, hubs[0].id, "solo"), _role(7, hubs[0].id, "Solo"),
+                             _role(8, hubs[3].id, "SOLO")],
+        "unknown, then unknown scope": [_role(6, hubs[2].id, Unknown("a parameter")),
+                                        _role(7, Unknown("a scope set at deployment"), "late")],
+        "possibly deployed": [_role(6, hubs[1].id, "late", conditional=Unknown("deployed if a flag is set")),
+                              _role(7, hubs[2].id, "admin")],
+        "principals as a list": [_role(6, hubs[0].id, ["ops", "admin"]), _role(7, hubs[3].id, [])],
+        "no principal": [_role(6, hubs[2].id, None), _role(7, hubs[2].id, {"nested": "x"})],
+        "scope not a hub": [_role(6, project.id, "admin"), _role(7, f"{SUB}/{HUB}/unscanned", "admin")],
+    }[odd]
+    estate = Estate([*hubs, project, *roles[:3], *extra, *roles[3:]])
+    assert isinstance(reuse.collected_except(compile_operand(ON_OTHER_HUBS, ()), Scope(
+        estate, hubs[0], hubs[0].fields(), {}, subject=hubs[0])), list | Unknown)  # answered from buckets
+
+    def answers():
+        condition = compile_condition(EVERY_PRINCIPAL_ON_EACH_HUB)
+        found = []
+        for hub in hubs:
+            verdict = condition.evaluate(Scope(estate, hub, hub.fields(), {}, subject=hub))
+            found.append((verdict.tri, verdict.reason, [(e.resource.id, e.path) for e in verdict.evidence],
+                          _shown(verdict.facts)))
+        return found
+
+    with_buckets = answers()
+    without_reuse()
+    estate = Estate(list(estate))
+    assert answers() == with_buckets

@@ -109,20 +109,32 @@ class Selection:
         members: list[tuple[Resource, bool]] = []
         reason: str | None = None
         for resource, doubt in self.candidates(scope):
-            certain = doubt is None
             reason = reason or doubt
-            if self.where is not None:
-                verdict = self.where.evaluate(scope.enter(resource))
-                if verdict.tri is Tri.FAIL:
-                    continue
-                if verdict.tri is Tri.UNKNOWN:
-                    certain = False
-                    reason = reason or verdict.reason
-            if resource.conditional is not None:
-                certain = False
-                reason = reason or resource.conditional.reason
-            members.append((resource, certain))
+            judged = self.judge(scope.enter(resource), self.where)
+            if judged is None:
+                continue
+            certain, why = judged
+            reason = reason or why
+            members.append((resource, certain and doubt is None))
         return members, reason
+
+    @staticmethod
+    def judge(member: Scope, where: Condition | None) -> tuple[bool, str | None] | None:
+        """Whether the resource of `member` (a scope entered into it) passes `where`: None when it does not,
+        else whether it certainly does (False: `where` or the resource's deployment is UNKNOWN) and why not."""
+        resource = member.resource
+        assert resource is not None
+        certain, reason = True, None
+        if where is not None:
+            verdict = where.evaluate(member)
+            if verdict.tri is Tri.FAIL:
+                return None
+            if verdict.tri is Tri.UNKNOWN:
+                certain, reason = False, verdict.reason
+        if resource.conditional is not None:
+            certain = False
+            reason = reason or resource.conditional.reason
+        return certain, reason
 
     def unobserved_reason(self, scope: Scope) -> str | None:
         near = scope.resource if self.relation == "children" else None
@@ -275,23 +287,37 @@ class Collect(Operand):
         unobserved = self.selection.unobserved_reason(scope)
         if unobserved:
             return Unknown(unobserved)
+        # "every member but those whose value equals the subject's" (`notEquals`), from per-value buckets
+        excluding = reuse.collected_except(self, scope)
+        if excluding is not None:
+            return excluding
         members, reason = self.selection.select(scope)
         values: list[Any] = []
         seen: set[Any] = set()
         for resource, certain in members:
             if not certain:
                 return Unknown(reason or f"whether {resource.display_name} is selected is not known")
-            value = resolve(resource.fields(), self.path)
-            if isinstance(value, Unknown):
-                return value
-            for item in value if isinstance(value, list) else [value]:
-                if item is MISSING or isinstance(item, (dict, list)):
-                    continue
-                if isinstance(item, Unknown):
-                    return item
-                key = fold(item, False)
+            found = self.values_of(resource)
+            if isinstance(found, Unknown):
+                return found
+            for key, item in found:
                 if key not in seen:
                     seen.add(key)
                     values.append(item)
         return values
+
+    def values_of(self, resource: Resource) -> Unknown | list[tuple[Any, Any]]:
+        """A certain member's values of the field, in order, each with the key that tells it apart from the
+        others (strings case-insensitively), or the UNKNOWN value that makes the whole list UNKNOWN."""
+        value = resolve(resource.fields(), self.path)
+        if isinstance(value, Unknown):
+            return value
+        found: list[tuple[Any, Any]] = []
+        for item in value if isinstance(value, list) else [value]:
+            if item is MISSING or isinstance(item, (dict, list)):
+                continue
+            if isinstance(item, Unknown):
+                return item
+            found.append((fold(item, False), item))
+        return found
 

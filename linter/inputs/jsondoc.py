@@ -218,6 +218,11 @@ _MEMBER = re.compile(_KEY, re.DOTALL)
 _NEXT_MEMBER = re.compile(r"[ \t\n\r]*," + _KEY, re.DOTALL)  # after a value: the next member's key
 _STRING_THEN_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\n\r]*,' + _KEY, re.DOTALL)
 _COMMA = re.compile(r"[ \t\n\r]*,")
+# A number, literal or empty container value, then the next member's key: what `_SCAN` and `_NEXT_MEMBER`
+# together would match (the same number grammar), without decoding a value only to step over it.
+_SCALAR_THEN_MEMBER = re.compile(
+    r"(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|\{[ \t\n\r]*\}|\[[ \t\n\r]*\])"
+    r"[ \t\n\r]*," + _KEY, re.DOTALL)
 # Containers inside array elements (rows and their members) whose member offsets are remembered: the findings
 # of one row are looked up together, and memory stays flat however many rows have findings.
 _KEPT_CONTAINERS = 1024
@@ -458,7 +463,9 @@ class _Members:
                 elif text.startswith('"', pos):  # a string value: stepped over by the same expression
                     member = _STRING_THEN_MEMBER.match(text, pos)
                 else:
-                    member = _NEXT_MEMBER.match(text, _SCAN(text, pos)[1])
+                    member = _SCALAR_THEN_MEMBER.match(text, pos)
+                    if member is None:
+                        member = _NEXT_MEMBER.match(text, _SCAN(text, pos)[1])
                 if member is None:  # the closing brace, or text the scanner cannot step over
                     self.done = True
                     return
@@ -475,9 +482,10 @@ class _Members:
         if self.is_object:
             if not isinstance(step, str):
                 return None
-            while step not in self.members and not self.done:
-                self.advance(text)
-            return self.members.get(step)
+            found = self.members.get(step)
+            if found is None and not self.done:
+                found = self._find_key(text, step)
+            return found
         if not isinstance(step, int) or step < 0:
             return None
         while len(self.members) <= step and not self.done:
@@ -485,6 +493,38 @@ class _Members:
         if step < len(self.members):
             return self.members[step], self.members[step]
         return None
+
+
+    def _find_key(self, text: str, step: str) -> tuple[int, int] | None:
+        """Step through an object's members up to the key `step`: `advance` for objects, as one loop (a
+        finding in a row steps over a dozen members before it, and the calls cost more than the steps)."""
+        members = self.members
+        member_match, string_then, scalar_then, next_member = (
+            _MEMBER.match, _STRING_THEN_MEMBER.match, _SCALAR_THEN_MEMBER.match, _NEXT_MEMBER.match)
+        pos, pending = self.cursor, self.pending
+        try:
+            while True:
+                if not pending:
+                    member = member_match(text, pos)
+                elif text.startswith('"', pos):
+                    member = string_then(text, pos)
+                else:
+                    member = scalar_then(text, pos)
+                    if member is None:
+                        member = next_member(text, _SCAN(text, pos)[1])
+                if member is None:  # the closing brace, or text the scanner cannot step over
+                    self.done = True
+                    break
+                pos, pending = member.end(), True
+                key = member.group(1)
+                key = (key[1:-1] if "\\" not in key else _key_text(key)).lower()
+                members.setdefault(key, (member.start(1), pos))
+                if key == step:
+                    break
+        except (StopIteration, ValueError, RecursionError):  # a value the scanner cannot step over
+            self.done = True
+        self.cursor, self.pending = pos, pending
+        return members.get(step)
 
 
 class PositionIndex:
@@ -509,6 +549,7 @@ class PositionIndex:
         ancestor. Keys in `path` are lower-case."""
         text = self.text
         value_at = shown = _SPACE.match(text, 0).end()
+        in_element = False  # whether `key` has an array index in it
         for depth, step in enumerate(path):
             key = path[:depth]
             container = self._containers.get(key)
@@ -517,7 +558,7 @@ class PositionIndex:
                 if opening not in ("{", "["):
                     return shown
                 container = self._containers[key] = _Members(opening, value_at + 1)
-                if any(type(step) is int for step in key):  # inside an array element (a row): keep the latest
+                if in_element:  # inside an array element (a row): keep the latest
                     self._deep.append(key)
                     if len(self._deep) > _KEPT_CONTAINERS:
                         self._containers.pop(self._deep.popleft(), None)
@@ -528,6 +569,8 @@ class PositionIndex:
             if found is None:
                 return shown
             shown, value_at = found
+            if type(step) is int:
+                in_element = True
         return shown
 
     def line_column(self, offset: int) -> tuple[int, int]:

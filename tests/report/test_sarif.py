@@ -367,3 +367,43 @@ def test_cli_writes_sarif(tmp_path):
     assert run.returncode == 1, run.stderr
     log = json.loads(out.read_text())
     assert github_problems(log) == [] and log["runs"][0]["results"]
+
+
+def _as_sarif_om(found, rule_index: int):
+    """The result as sarif-om objects, built field by field as the SARIF writer once did."""
+    import sarif_om as sarif
+
+    from linter.report.sarif.locations import logical, physical
+    from linter.report.sarif.results import _related, message_text, suppressions
+
+    result = found.result
+    related = [sarif.Location(id=loc["id"], physical_location=physical(item.position),
+                              message=sarif.Message(text=item.label),
+                              logical_locations=[logical(item.resource)] if item.resource is not None else None)
+               for loc, item in zip(_related(result), result.related, strict=False)]
+    return sarif.Result(
+        rule_id=result.rule.id, rule_index=rule_index, level=found.level,
+        message=sarif.Message(text=message_text(result, _related(result))),
+        locations=[sarif.Location(physical_location=physical(result.position),
+                                  logical_locations=[logical(result.resource)] if result.resource else None)],
+        related_locations=related or None,
+        partial_fingerprints={"primaryLocationLineHash": found.fingerprint},
+        properties={"outcome": result.outcome.value} if result.outcome is not Outcome.FAIL else None,
+        suppressions=suppressions(result, None), baseline_state=result.baseline_state)
+
+
+@pytest.mark.parametrize("outcome", [Outcome.FAIL, Outcome.UNKNOWN])
+def test_result_data_is_what_the_sarif_om_objects_serialize_to(rules, outcome):
+    from linter.report.sarif import SERIALIZER
+    from linter.report.sarif.fingerprints import Fingerprints
+    from linter.report.sarif.results import candidate, to_sarif
+
+    rule = rules["DR101"]
+    replica = make("Microsoft.Storage/storageAccounts", "replica", origin=Origin("resource-graph", "estate.json"),
+                   line=9)
+    related = [RelatedLocation(Position("estate.json", 9, 3), "replica [0]", replica),
+               RelatedLocation(Position("estate.json", 12, 1), "no resource")]
+    result = dataclasses.replace(failure(rule, 4, related=related), outcome=outcome, reason="why")
+    found = candidate(result, Fingerprints(REPO))
+    assert found is not None
+    assert SERIALIZER.to_data(to_sarif(found, 3)) == SERIALIZER.to_data(_as_sarif_om(found, 3))

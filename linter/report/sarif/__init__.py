@@ -11,8 +11,8 @@ sarif-om is imported by this module only: text and JSON scans never load it.
 
 from __future__ import annotations
 
-import gzip
 import sys
+import zlib
 from pathlib import Path
 from typing import TextIO
 
@@ -170,9 +170,15 @@ def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS,
     return sarif.SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run])
 
 
-def gzipped_size(text: str) -> int:
+def gzipped_size(text: str, chunk: int = 1 << 20) -> int:
+    """The size of `gzip.compress(text, 6, mtime=0)` (a gzip stream: zlib's `wbits=31`, the same bytes),
+    compressed a slice at a time so a large log is never held twice (as text and as bytes)."""
     # mtime=0: the size must not depend on the clock (it is written into the log when too large).
-    return len(gzip.compress(text.encode("ascii"), compresslevel=6, mtime=0))
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    size = 0
+    for start in range(0, len(text), chunk):
+        size += len(compressor.compress(text[start:start + chunk].encode("ascii")))
+    return size + len(compressor.flush())
 
 
 def render(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS,

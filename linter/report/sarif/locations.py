@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 
 import sarif_om as sarif
@@ -46,6 +47,26 @@ def physical(position: Position) -> sarif.PhysicalLocation | None:
         artifact_location=sarif.ArtifactLocation(uri=uri, uri_base_id=SRCROOT),
         region=sarif.Region(start_line=max(position.line, 1), start_column=max(position.column, 1)),
     )
+
+
+def physical_data(position: Position) -> dict[str, Any] | None:
+    """`physical(position)` as the JSON it is written as (what results use: see `results.to_sarif`)."""
+    uri = relative_uri(position.file)
+    if uri is None:
+        return None
+    return {"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT},
+            "region": {"startLine": max(position.line, 1), "startColumn": max(position.column, 1)}}
+
+
+def logical_data(resource: Resource) -> dict[str, Any]:
+    """`logical(resource)` as the JSON it is written as (None members left out, as the serializer does)."""
+    data: dict[str, Any] = {"kind": "resource",
+                            "properties": {"resourceType": resource.type} if resource.type is not None else {}}
+    if resource.display_name is not None:
+        data["name"] = resource.display_name
+    if isinstance(resource.id, str):
+        data["fullyQualifiedName"] = resource.id
+    return data
 
 
 def logical(resource: Resource) -> sarif.LogicalLocation:

@@ -1,5 +1,10 @@
 """drlint findings as SARIF results: level, message with links to related locations, locations, fingerprint.
 
+Results are built as the plain JSON data they are written as, not as sarif-om objects: a run can have
+25,000 of them, and each sarif-om object carries thirty-odd attributes (most None) that cost time to make
+and to walk and, with several objects per result, dominated the memory of a large run. The data is what the
+serializer would write for the equivalent objects (`tests/report/test_sarif.py` checks it against them).
+
 Only failures become results (GitHub shows every result as an alert, whatever its `kind`), plus UNKNOWN
 outcomes as `note` results when the user asked for them. A finding without a usable source position is not
 converted (the caller reports it as a notification): GitHub rejects the whole upload for one such result.
@@ -9,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import attr
 import sarif_om as sarif
@@ -16,7 +22,7 @@ import sarif_om as sarif
 from linter.inputs import SOURCE_LINE
 from linter.inputs.registry import front_end
 from linter.report.sarif.fingerprints import Fingerprints
-from linter.report.sarif.locations import escape_link_text, logical, physical, plain_message
+from linter.report.sarif.locations import escape_link_text, logical_data, physical, physical_data, plain_message
 from linter.results import Outcome, Result
 
 MAX_LOCATIONS = 1_000  # GitHub: locations per result; counted with the primary one, to be safe
@@ -30,7 +36,7 @@ class Candidate:
 
     result: Result
     level: str
-    location: sarif.PhysicalLocation
+    location: dict[str, Any]  # the SARIF physicalLocation
     fingerprint: str
 
 
@@ -48,7 +54,7 @@ def candidate(result: Result, fingerprints: Fingerprints) -> Candidate | None:
     """The finding with its primary location and fingerprint; None when it has no usable position."""
     if result.position is None:
         return None
-    location = physical(result.position)
+    location = physical_data(result.position)
     if location is None:
         return None
     return Candidate(result, level_of(result), location, fingerprint(result, fingerprints))
@@ -112,43 +118,49 @@ def suppressions(result: Result, baseline_file: str | None) -> list[sarif.Suppre
     return found
 
 
-def to_sarif(found: Candidate, rule_index: int, baseline_file: str | None = None) -> sarif.Result:
+def to_sarif(found: Candidate, rule_index: int, baseline_file: str | None = None) -> dict[str, Any]:
+    """The SARIF result, as JSON data (see the module's docstring)."""
     result = found.result
     related = _related(result)
-    primary = sarif.Location(physical_location=found.location,
-                             logical_locations=[logical(result.resource)] if result.resource is not None else None)
-    return sarif.Result(
-        rule_id=result.rule.id,
-        rule_index=rule_index,
-        level=found.level,
-        message=sarif.Message(text=message_text(result, related)),
-        locations=[primary],
-        related_locations=related or None,
-        partial_fingerprints={"primaryLocationLineHash": found.fingerprint},
-        properties={"outcome": result.outcome.value} if result.outcome is not Outcome.FAIL else None,
-        suppressions=suppressions(result, baseline_file),
-        baseline_state=result.baseline_state,
-    )
+    primary: dict[str, Any] = {"physicalLocation": found.location}
+    if result.resource is not None:
+        primary["logicalLocations"] = [logical_data(result.resource)]
+    data: dict[str, Any] = {
+        "ruleId": result.rule.id,
+        "level": found.level,  # always written: see `SERIALIZER`
+        "message": {"text": message_text(result, related)},
+        "locations": [primary],
+        "partialFingerprints": {"primaryLocationLineHash": found.fingerprint},
+    }
+    if rule_index != -1:  # sarif-om's default, left out like every default
+        data["ruleIndex"] = rule_index
+    if related:
+        data["relatedLocations"] = related
+    if result.outcome is not Outcome.FAIL:
+        data["properties"] = {"outcome": result.outcome.value}
+    data["suppressions"] = suppressions(result, baseline_file)  # sarif-om objects, written by the serializer
+    if result.baseline_state is not None:
+        data["baselineState"] = result.baseline_state
+    return data
 
 
-def _related(result: Result) -> list[sarif.Location]:
-    locations: list[sarif.Location] = []
+def _related(result: Result) -> list[dict[str, Any]]:
+    locations: list[dict[str, Any]] = []
     for item in result.related:
         if len(locations) == MAX_RELATED:
             break
-        where = physical(item.position)
+        where = physical_data(item.position)
         if where is None:  # outside the scan root: nothing GitHub could show
             continue
-        locations.append(sarif.Location(
-            id=len(locations) + 1,
-            physical_location=where,
-            message=sarif.Message(text=item.label),
-            logical_locations=[logical(item.resource)] if item.resource is not None else None,
-        ))
+        location: dict[str, Any] = {"id": len(locations) + 1, "physicalLocation": where,
+                                    "message": {"text": item.label}}
+        if item.resource is not None:
+            location["logicalLocations"] = [logical_data(item.resource)]
+        locations.append(location)
     return locations
 
 
-def message_text(result: Result, related: list[sarif.Location]) -> str:
+def message_text(result: Result, related: list[dict[str, Any]]) -> str:
     """The finding's own sentence (meaningful alone), then embedded links to its related locations."""
     text = plain_message(result.message.strip() or f"{result.rule.id}: {result.rule.title}")
     if result.outcome is Outcome.UNKNOWN:
@@ -157,7 +169,7 @@ def message_text(result: Result, related: list[sarif.Location]) -> str:
             text += f" (cannot tell: {plain_message(reason)})"
     if not related:
         return text
-    links = [f"[{escape_link_text(loc.message.text)}]({loc.id})" for loc in related[:MESSAGE_LINKS]]
+    links = [f"[{escape_link_text(loc['message']['text'])}]({loc['id']})" for loc in related[:MESSAGE_LINKS]]
     more = len(related) - len(links)
     listed = ", ".join(links) + (f" and {more} more" if more else "")
     separator = "" if text.endswith((".", "!", "?")) else "."
