@@ -6,8 +6,9 @@ import contextlib
 import gc
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -19,6 +20,38 @@ from linter.vocabulary import DEFAULT_FAIL_ON, DEFAULT_POSTURE, FAIL_ON_LEVELS, 
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERRORS = 0, 1, 2
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _options(*decorators: _Decorator) -> _Decorator:
+    """Several click options as one decorator, in the order written, so `scan` and `audit` share them."""
+
+    def apply(function: Callable[..., Any]) -> Callable[..., Any]:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+_rule_choice_options = _options(
+    click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
+                 help="Extra rule file or directory (repeatable); loaded after the built-in pack."),
+    click.option("--select", multiple=True, metavar="PREFIX",
+                 help="Only rules whose id starts with PREFIX (repeatable or comma-separated), e.g. DR2."),
+    click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX."),
+    click.option("--posture", type=click.Choice(POSTURES),
+                 help=f"Disaster-recovery posture to check (default: drlint.yaml, else {DEFAULT_POSTURE})."),
+)
+_report_options = _options(
+    click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                 help="Write the report to FILE instead of standard output."),
+    click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS),
+                 help=f"Lowest severity that makes the exit code 1 (default: drlint.yaml, else {DEFAULT_FAIL_ON})."),
+    click.option("--show-unknown", is_flag=True, help="Also report checks whose outcome is UNKNOWN, with the reason."),
+)
 
 
 class InputError(click.ClickException):
@@ -63,21 +96,11 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Extra rule file or directory (repeatable); loaded after the built-in pack.")
-@click.option("--select", multiple=True, metavar="PREFIX",
-              help="Only rules whose id starts with PREFIX (repeatable or comma-separated), e.g. DR2.")
-@click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX.")
-@click.option("--posture", type=click.Choice(POSTURES),
-              help=f"Disaster-recovery posture to check (default: drlint.yaml, else {DEFAULT_POSTURE}).")
+@_rule_choice_options
 @click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES),
               help="Output format (default: github under GitHub Actions when writing to standard output, else "
                    f"{DEFAULT_FORMAT}): " + "; ".join(f"{f.name}: {f.help}" for f in OUTPUT_FORMATS) + ".")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS),
-              help=f"Lowest severity that makes the exit code 1 (default: drlint.yaml, else {DEFAULT_FAIL_ON}).")
-@click.option("--show-unknown", is_flag=True, help="Also report checks whose outcome is UNKNOWN, with the reason.")
+@_report_options
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Use this drlint.yaml instead of searching upwards from the first path.")
 @click.option("--no-config", is_flag=True, help="Ignore any drlint.yaml.")
@@ -180,22 +203,12 @@ def _baseline(report: RunReport, compare_with: Path | None, record_in: Path | No
                    "findings then point at its lines.")
 @click.option("--show-query", is_flag=True, help="Print the queries and list calls the active rules need, and exit.")
 @click.option("--progress/--no-progress", default=None, help="Progress on standard error (default: on a terminal).")
-@click.option("--rules", "rule_paths", multiple=True, type=click.Path(path_type=Path),
-              help="Extra rule file or directory (repeatable); loaded after the built-in pack.")
-@click.option("--select", multiple=True, metavar="PREFIX",
-              help="Only rules whose id starts with PREFIX (repeatable or comma-separated), e.g. DR2.")
-@click.option("--ignore", multiple=True, metavar="PREFIX", help="Skip rules whose id starts with PREFIX.")
-@click.option("--posture", type=click.Choice(POSTURES),
-              help=f"Disaster-recovery posture to check (default: drlint.yaml, else {DEFAULT_POSTURE}).")
+@_rule_choice_options
 @click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default=DEFAULT_FORMAT,
               show_default=True,
               help="Output format: " + "; ".join(f"{f.name}: {f.help}" for f in OUTPUT_FORMATS) + " (sarif needs "
                    "--save: results point at its lines).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON_LEVELS),
-              help=f"Lowest severity that makes the exit code 1 (default: drlint.yaml, else {DEFAULT_FAIL_ON}).")
-@click.option("--show-unknown", is_flag=True, help="Also report checks whose outcome is UNKNOWN, with the reason.")
+@_report_options
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Use this drlint.yaml instead of searching upwards from the current folder.")
 @click.option("--no-config", is_flag=True, help="Ignore any drlint.yaml.")
