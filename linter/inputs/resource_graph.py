@@ -265,6 +265,11 @@ class ResourceGraphFrontEnd:
             loaded.origins.append(origin)
             loaded.resources.extend(resources)
             loaded.files.append(file.display)
+        for file in files:
+            # Every row a rule reads is decoded now: a large export's text is read again from the file only
+            # for the rows findings point at (and rows of other types a rule follows an id to).
+            assert file.document is not None
+            file.document.release_text()
         return loaded
 
     def _load_audit_record(self, file: InputFile, resources: list[Resource], loaded: Loaded,
