@@ -148,12 +148,15 @@ def read_json(path: Path, display: str, lazy_rows: bool = False) -> JsonDocument
     except OSError as exc:
         raise JsonError(f"cannot read: {exc.strerror}", Position(display)) from None
     text = _decoded(raw, display)
-    read_bytes = len(raw)
+    read_bytes, shift = len(raw), len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
+    utf8 = not raw.startswith(tuple(bom for bom, codec in _BOMS if codec != "utf-8"))
     del raw  # the bytes and the text are never both kept while the file is parsed
     document = parse_json(text, display, LAZY_ROWS_ABOVE if lazy_rows else None)
-    if info is not None and info.st_size == read_bytes and document.text is not None:
-        # ASCII text is its bytes: offset N of the text is byte N + `shift` of the file (after a BOM)
-        document._file = FileText(path, read_bytes - len(document.text), info)
+    if (info is not None and utf8 and document.text is not None and info.st_size == read_bytes
+            and shift + len(document.text) == read_bytes):
+        # UTF-8 text with as many characters as bytes (ASCII) is its bytes: offset N of the text is byte
+        # N + `shift` of the file; a release (`JsonDocument.release_text`) checks the text is ASCII
+        document._file = FileText(path, shift, info)
     return document
 
 
@@ -174,7 +177,8 @@ def decode_text(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+_UTF8_BOM = b"\xef\xbb\xbf"
+_BOMS = ((_UTF8_BOM, "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{4000,}")  # one pass: never restarted inside a run
 

@@ -135,3 +135,18 @@ def test_a_file_changed_after_it_was_read_gives_rows_where_they_were_and_no_wron
     assert document.position(("data", 7, "sku", "name")) == whole.position(("data", 7))
     with pytest.raises(jsondoc.JsonError):
         document.data["data"].decode(7)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_an_export_saved_as_utf16_keeps_its_text_and_its_positions(tmp_path, codec):
+    """Windows PowerShell's `>` writes UTF-16: its characters are not its bytes, so the text is kept."""
+    rows = [_storage(i) for i in range(20)]
+    text = json.dumps({"data": rows}, indent=2)
+    path = tmp_path / "export.json"
+    path.write_bytes(text.encode(codec))  # with a byte order mark
+    document, whole = _read_lazily(path), parse_json(text, "x.json")
+    assert isinstance(document.data["data"], LazyRows)
+    assert not document.release_text() and document.text is not None
+    for index in range(20):
+        at = ("data", index, "sku", "name")
+        assert document.position(at) == whole.position(at)
