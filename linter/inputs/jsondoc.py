@@ -304,6 +304,7 @@ class LazyRows(Sequence[Any]):
     __slots__ = ("columns", "ends", "lines", "offsets", "source", "start", "text", "types")
 
     BATCH = 1000
+    SPAN = 4 * 1024 * 1024
 
     def __init__(self, text: str, start: int, offsets: array, ends: array, types: list[str | None],
                  lines: array, columns: array) -> None:
@@ -364,17 +365,18 @@ class LazyRows(Sequence[Any]):
 
     def decode_many(self, indexes: Sequence[int]) -> Iterator[tuple[int, Any]]:
         """(index, element) for each index, in order; the element is a JsonError when it cannot be used."""
-        text, offsets, ends = self.text, self.offsets, self.ends
-        if text is None:  # released: one at a time from the file
-            for index in indexes:
-                try:
-                    yield index, self.decode(index)
-                except JsonError as exc:
-                    yield index, exc
-            return
-        for first in range(0, len(indexes), self.BATCH):
-            batch = indexes[first:first + self.BATCH]
-            joined = "[" + ",".join([text[offsets[i]:ends[i]] for i in batch]) + "]"
+        offsets, ends = self.offsets, self.ends
+        for batch in self._batches(indexes):
+            text, base = self.text, 0
+            if text is None:  # released: the batch's stretch of the file is read again
+                base = min(offsets[i] for i in batch)
+                text = self.source.read(base, max(ends[i] for i in batch)) if self.source is not None else None
+                if text is None:
+                    changed = JsonError("the file changed while it was being checked; scan it again", Position(""))
+                    for index in batch:
+                        yield index, changed
+                    continue
+            joined = "[" + ",".join([text[offsets[i] - base:ends[i] - base] for i in batch]) + "]"
             try:
                 values = _SCAN(joined, 0)[0]
             except (StopIteration, ValueError, RecursionError):
@@ -389,10 +391,31 @@ class LazyRows(Sequence[Any]):
                     continue
                 value = values[position]
                 values[position] = None
-                if _may_be_too_deep(text, offsets[index], ends[index]) and _depth_exceeds(value, MAX_DEPTH - 2):
+                if (_may_be_too_deep(text, offsets[index] - base, ends[index] - base)
+                        and _depth_exceeds(value, MAX_DEPTH - 2)):
                     yield index, JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", Position(""))
                 else:
                     yield index, value
+
+    def _batches(self, indexes: Sequence[int]) -> Iterator[Sequence[int]]:
+        """`indexes` in batches of BATCH; once the text is released, also of at most SPAN bytes of the file
+        each (a batch of rows far apart would read all the rows between them)."""
+        if self.text is not None:
+            for first in range(0, len(indexes), self.BATCH):
+                yield indexes[first:first + self.BATCH]
+            return
+        batch: list[int] = []
+        start = 0
+        for index in indexes:
+            if batch and (len(batch) >= self.BATCH or self.offsets[index] < start
+                          or self.ends[index] - start > self.SPAN):
+                yield batch
+                batch = []
+            if not batch:
+                start = self.offsets[index]
+            batch.append(index)
+        if batch:
+            yield batch
 
     def locate(self, index: int, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at `path` (lower-case keys) inside the element at `index`, or of its

@@ -259,6 +259,10 @@ class ResourceGraphFrontEnd:
         pending: list[tuple[InputFile, list[Resource], UnreadRows | None]] = []
         for file in files:
             assert file.document is not None
+            # The text of a large export is read (and recognised) once: from here on, the rows a rule reads
+            # are decoded from the file in stretches, and positions read the rows findings point at, so the
+            # text (the size of the file) is never held beside the resources.
+            file.document.release_text()
             resources, unread = self._load_document(file, loaded, ctx.types_read, loaded_types)
             pending.append((file, resources, unread))
         unobservable = dict(NOT_INDEXED)
@@ -279,11 +283,6 @@ class ResourceGraphFrontEnd:
             loaded.origins.append(origin)
             loaded.resources.extend(resources)
             loaded.files.append(file.display)
-        for file in files:
-            # Every row a rule reads is decoded now: a large export's text is read again from the file only
-            # for the rows findings point at (and rows of other types a rule follows an id to).
-            assert file.document is not None
-            file.document.release_text()
         return loaded
 
     def _load_audit_record(self, file: InputFile, resources: list[Resource], loaded: Loaded,

@@ -150,3 +150,28 @@ def test_an_export_saved_as_utf16_keeps_its_text_and_its_positions(tmp_path, cod
     for index in range(20):
         at = ("data", index, "sku", "name")
         assert document.position(at) == whole.position(at)
+
+
+def test_rows_are_decoded_from_the_file_in_bounded_stretches_once_released(tmp_path, monkeypatch):
+    rows = [_storage(i) for i in range(200)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"data": rows}, indent=2))
+    document = _read_lazily(path)
+    lazy: LazyRows = document.data["data"]
+    assert document.release_text()
+    read: list[int] = []
+    original = jsondoc.FileText.read
+
+    def counting(self, start, end):
+        read.append(end - start)
+        return original(self, start, end)
+
+    monkeypatch.setattr(jsondoc.FileText, "read", counting)
+    monkeypatch.setattr(LazyRows, "SPAN", 5000)  # a few rows' worth
+    wanted = list(range(0, 200, 7))
+    assert dict(lazy.decode_many(wanted)) == {i: rows[i] for i in wanted}
+    assert max(read) <= 5000 + max(lazy.ends[i] - lazy.offsets[i] for i in wanted)
+    assert sum(read) <= path.stat().st_size
+    read.clear()
+    unordered = [150, 3, 99, 4, 180, 0]
+    assert list(lazy.decode_many(unordered)) == [(i, rows[i]) for i in unordered]
