@@ -69,13 +69,15 @@ def types_read(rules: Iterable[Rule]) -> frozenset[str]:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        if node is None or isinstance(node, (str, int, float)):
+            continue  # most of the tree's leaves: no selection below them
         if isinstance(node, Selection):
             found.update(t.lower() for t in node.types)
         if records.is_record(node) and not isinstance(node, type):
             stack.extend(getattr(node, f.name) for f in records.fields(node))
         elif isinstance(node, (list, tuple)):
             stack.extend(node)
-        elif isinstance(node, Mapping):
+        elif isinstance(node, (dict, Mapping)):  # a dict is recognised before the slower abstract check
             stack.extend(node.values())
     return frozenset(found)
 
