@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from linter import PACKAGE_DIR, __version__
+from linter.located import LocatedDocument
 from linter.model import Position
 
 try:  # the built-in SHA-256: `hashlib` and `hmac` load OpenSSL, a few milliseconds of every run's start-up
@@ -60,27 +61,6 @@ def cache_dir() -> Path | None:
     return Path(home) / ".cache" / "drlint" if home else None
 
 
-class CachedDocument:
-    """A parsed rule document restored from the cache: what `compile_rule` reads of a YamlDocument."""
-
-    __slots__ = ("_positions", "data", "path")
-
-    def __init__(self, path: str, data: Any, positions: dict[tuple[str | int, ...], Position]) -> None:
-        self.path = path
-        self.data = data
-        self._positions = positions
-
-    def position(self, path: tuple[str | int, ...]) -> Position:
-        """The position of the deepest node on `path` that exists (the document start when none)."""
-        key = tuple(path)
-        while key:
-            found = self._positions.get(key)
-            if found is not None:
-                return found
-            key = key[:-1]
-        return self._positions.get((), Position(self.path, 1, 1))
-
-
 def pack_key(files: list[tuple[str, bytes]]) -> str:
     """A hash of everything a parsed pack depends on (see the module's docstring)."""
     digest = sha256()
@@ -95,7 +75,7 @@ def pack_key(files: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def load(directory: Path, key: str) -> list[CachedDocument] | None:
+def load(directory: Path, key: str) -> list[LocatedDocument] | None:
     """The documents cached under `key`, or None (absent, unreadable, not ours, or not what we wrote)."""
     secret = _secret(directory, create=False)
     if secret is None:
@@ -144,11 +124,11 @@ def signature_of(secret: bytes, payload: bytes) -> bytes:
 
 
 def _entry_of(document: Any) -> dict[str, Any]:
-    positions = [[list(path), position.line, position.column] for path, position in document._positions.items()]
+    positions = [[list(path), position.line, position.column] for path, position in document.positions.items()]
     return {"path": document.path, "data": document.data, "positions": positions}
 
 
-def _documents(entry: Any, key: str) -> list[CachedDocument]:
+def _documents(entry: Any, key: str) -> list[LocatedDocument]:
     if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("documents"), list):
         raise ValueError("not a cache entry")
     documents = []
@@ -161,7 +141,7 @@ def _documents(entry: Any, key: str) -> list[CachedDocument]:
             if not (isinstance(path, list) and isinstance(line, int) and isinstance(column, int)):
                 raise ValueError("bad position")
             positions[tuple(path)] = Position(display, line, column)
-        documents.append(CachedDocument(display, item["data"], positions))
+        documents.append(LocatedDocument(display, item["data"], positions))
     return documents
 
 
