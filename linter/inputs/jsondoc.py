@@ -5,8 +5,12 @@ finding needs them, by stepping over the text with the C scanner; every containe
 where its members start, so all the findings of a file together cost one pass over it, in any order.
 
 A large export's row array (`data`, `rows`, or a top-level list) is not decoded with the rest of the file: it
-becomes `LazyRows`, which records where each row starts and its `type`, and decodes a row only when asked.
-Rows no rule reads are never kept, and the whole file never exists as Python objects at once.
+becomes `LazyRows`, which records where each row starts and ends, its line and column, and its `type`, and
+decodes a row only when asked. Rows no rule reads are never kept, and the whole file never exists as Python
+objects at once. A position inside a row is found in that row's text alone (`offset_in_element`: a key is
+searched for, not stepped to), so a finding costs its own row, whatever the file's size. Once its rows are
+indexed, a UTF-8 export of ASCII text releases its text (`JsonDocument.release_text`): rows and positions
+read their own bytes from the file again (`FileText`), only while the file is unchanged.
 """
 
 from __future__ import annotations
