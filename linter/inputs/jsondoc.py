@@ -20,7 +20,6 @@ import json
 import os
 import re
 import sys
-import weakref
 from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -441,25 +440,39 @@ def _may_be_too_deep(text: str, start: int, end: int) -> bool:
     return text.count("{", start, end) + text.count("[", start, end) > MAX_DEPTH - 2
 
 
+_OPEN: dict[FileText, int] = {}  # FileText's open descriptors, least recently read first
+
+
 class FileText:
     """The file a document was read from, for reading parts of its text again by offset once the document
-    has released its text: only while the file is unchanged (same file, size and modification time)."""
+    has released its text: only while the file is unchanged (same file, size and modification time).
 
-    __slots__ = ("__weakref__", "_fd", "info", "path", "shift")
+    At most OPEN_FILES descriptors are open at once, the most recently read (a scan of a thousand large
+    exports must not run out of descriptors); a file is opened again, and checked again, when next read."""
+
+    __slots__ = ("changed", "info", "path", "shift")
+
+    OPEN_FILES = 16
 
     def __init__(self, path: Path, shift: int, info: os.stat_result) -> None:
         self.path = path
         self.shift = shift  # bytes before the text (a byte order mark)
         self.info = info
-        self._fd: int | None = None  # -1: the file changed
+        self.changed = False
 
     def _descriptor(self) -> int | None:
-        if self._fd is None:
+        fd = _OPEN.pop(self, None)
+        if fd is None:
+            if self.changed:
+                return None
             fd = open_unchanged(self.path, self.info)
-            self._fd = -1 if fd is None else fd
-            if fd is not None:
-                weakref.finalize(self, os.close, fd)
-        return None if self._fd < 0 else self._fd
+            if fd is None:
+                self.changed = True
+                return None
+            while len(_OPEN) >= self.OPEN_FILES:
+                os.close(_OPEN.pop(next(iter(_OPEN))))
+        _OPEN[self] = fd
+        return fd
 
     def read(self, start: int, end: int) -> str | None:
         """The text from offset `start` to `end`; None when the file has changed or cannot be read."""
@@ -468,13 +481,20 @@ class FileText:
             return None
         try:
             os.lseek(fd, start + self.shift, os.SEEK_SET)
-            data = os.read(fd, end - start)
-            if len(data) != end - start or os.fstat(fd).st_mtime_ns != self.info.st_mtime_ns:
+            chunks, wanted = [], end - start
+            while wanted > 0:
+                chunk = os.read(fd, wanted)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                wanted -= len(chunk)
+            if wanted or os.fstat(fd).st_mtime_ns != self.info.st_mtime_ns:
+                self.changed = True
+                os.close(_OPEN.pop(self))
                 return None
-            text = data.decode("ascii")
+            return b"".join(chunks).decode("ascii")
         except (OSError, UnicodeDecodeError):
             return None
-        return text
 
     def read_all(self) -> str | None:
         return self.read(0, self.info.st_size - self.shift)

@@ -175,3 +175,20 @@ def test_rows_are_decoded_from_the_file_in_bounded_stretches_once_released(tmp_p
     read.clear()
     unordered = [150, 3, 99, 4, 180, 0]
     assert list(lazy.decode_many(unordered)) == [(i, rows[i]) for i in unordered]
+
+
+def test_released_exports_never_hold_more_than_a_few_descriptors(tmp_path, monkeypatch):
+    monkeypatch.setattr(jsondoc.FileText, "OPEN_FILES", 3)
+    documents, expected = [], []
+    for number in range(8):
+        rows = [_storage(number * 10 + i) for i in range(10)]
+        path = tmp_path / f"export{number}.json"
+        path.write_text(json.dumps({"data": rows}, indent=2))
+        document = _read_lazily(path)
+        assert document.release_text()
+        documents.append(document)
+        expected.append(rows)
+    for _ in range(2):  # every file read again, in turn: each opened again when its turn comes
+        for document, rows in zip(documents, expected, strict=True):
+            assert document.data["data"].decode(9) == rows[9]
+            assert len(jsondoc._OPEN) <= 3
