@@ -112,12 +112,10 @@ class JsonDocument:
             return True
         if self._file is None or not self.text.isascii():
             return False
-        if self._rows is None:
-            self._rows = _lazy_by_path(self.data)
-        rows = _lazy_arrays(self.data).values()
-        if not rows:
+        found = _lazy_found(self.data)
+        if not found:
             return False
-        for lazy in rows:
+        for _, lazy in found:
             lazy.text, lazy.source = None, self._file
         self.text, self._index = None, None
         return True
@@ -604,26 +602,33 @@ def _shallow_object(text: str, start: int, nested: bool) -> tuple[dict[str, Any]
 
 def _lazy_arrays(data: Any) -> dict[int, LazyRows]:
     """The LazyRows of a document by the offset of their `[` (their element offsets are already known)."""
-    return {rows.start: rows for rows in _lazy_by_path(data, unique=False).values()}
+    return {rows.start: rows for _, rows in _lazy_found(data)}
 
 
-def _lazy_by_path(data: Any, unique: bool = True) -> dict[PathKey, LazyRows]:
-    """The LazyRows of a document by their lower-cased path. With `unique`, none whose path another member
-    spelled differently shares (`Data` and `data`: which one a path means is left to a whole-text search)."""
+def _lazy_by_path(data: Any) -> dict[PathKey, LazyRows]:
+    """The LazyRows of a document by their lower-cased path, but for paths two of them share (`Data` and
+    `data`: which one a path means is left to the whole-text search, as before)."""
     found: dict[PathKey, LazyRows] = {}
     ambiguous: set[PathKey] = set()
+    for path, rows in _lazy_found(data):
+        if path in found:
+            ambiguous.add(path)
+        found[path] = rows
+    for path in ambiguous:
+        del found[path]
+    return found
+
+
+def _lazy_found(data: Any) -> list[tuple[PathKey, LazyRows]]:
+    """Every LazyRows of a document, with its lower-cased path."""
+    found: list[tuple[PathKey, LazyRows]] = []
     stack: list[tuple[PathKey, Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, LazyRows):
-            if path in found:
-                ambiguous.add(path)
-            found[path] = value
+            found.append((path, value))
         elif type(value) is dict:
             stack.extend(((*path, k.lower()), v) for k, v in value.items() if k in _ROW_ARRAY_KEYS)
-    if unique:
-        for path in ambiguous:
-            del found[path]
     return found
 
 

@@ -192,3 +192,18 @@ def test_released_exports_never_hold_more_than_a_few_descriptors(tmp_path, monke
         for document, rows in zip(documents, expected, strict=True):
             assert document.data["data"].decode(9) == rows[9]
             assert len(jsondoc._OPEN) <= 3
+
+
+def test_two_row_arrays_spelled_alike_are_both_released_and_located(tmp_path):
+    """`{"Data": [...], "data": [...]}`: which array a path means is left to the whole-text search."""
+    first, second = [_storage(i) for i in range(3)], [_storage(i) for i in range(3, 9)]
+    text = '{"Data": ' + json.dumps(first, indent=2) + ', "data": ' + json.dumps(second, indent=2) + "}"
+    path = tmp_path / "export.json"
+    path.write_text(text)
+    document, whole = _read_lazily(path), parse_json(text, "x.json")
+    assert document.release_text()
+    arrays = (document.data["Data"], document.data["data"])
+    assert all(rows.text is None for rows in arrays)  # neither keeps the text alive
+    assert [list(rows) for rows in arrays] == [first, second]
+    for at in (("data", 1, "sku"), ("Data", 2, "name"), ("data", 5, "type")):
+        assert document.position(at) == whole.position(at)
