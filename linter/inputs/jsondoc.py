@@ -367,11 +367,10 @@ class LazyRows(Sequence[Any]):
     def decode_many(self, indexes: Sequence[int]) -> Iterator[tuple[int, Any]]:
         """(index, element) for each index, in order; the element is a JsonError when it cannot be used."""
         offsets, ends = self.offsets, self.ends
-        for batch in self._batches(indexes):
-            text, base = self.text, 0
+        for batch, base, stop in self._batches(indexes):
+            text = self.text
             if text is None:  # released: the batch's stretch of the file is read again
-                base = min(offsets[i] for i in batch)
-                text = self.source.read(base, max(ends[i] for i in batch)) if self.source is not None else None
+                text = self.source.read(base, stop) if self.source is not None else None
                 if text is None:
                     changed = JsonError("the file changed while it was being checked; scan it again", Position(""))
                     for index in batch:
@@ -398,25 +397,31 @@ class LazyRows(Sequence[Any]):
                 else:
                     yield index, value
 
-    def _batches(self, indexes: Sequence[int]) -> Iterator[Sequence[int]]:
-        """`indexes` in batches of BATCH; once the text is released, also of at most SPAN bytes of the file
-        each (a batch of rows far apart would read all the rows between them)."""
-        if self.text is not None:
-            for first in range(0, len(indexes), self.BATCH):
-                yield indexes[first:first + self.BATCH]
-            return
-        batch: list[int] = []
-        start = 0
-        for index in indexes:
-            if batch and (len(batch) >= self.BATCH or self.offsets[index] < start
-                          or self.ends[index] - start > self.SPAN):
-                yield batch
-                batch = []
-            if not batch:
-                start = self.offsets[index]
-            batch.append(index)
-        if batch:
-            yield batch
+    def _batches(self, indexes: Sequence[int]) -> Iterator[tuple[Sequence[int], int, int]]:
+        """`indexes` in batches of BATCH, each with the stretch of text its rows lie in; once the text is
+        released (the stretch is read from the file), of at most SPAN characters each: a batch of rows far
+        apart is split rather than read with all the rows between them."""
+        offsets, ends = self.offsets, self.ends
+        for first in range(0, len(indexes), self.BATCH):
+            batch = indexes[first:first + self.BATCH]
+            if self.text is not None:
+                yield batch, 0, 0
+                continue
+            low, high = min(map(offsets.__getitem__, batch)), max(map(ends.__getitem__, batch))
+            if high - low <= self.SPAN:
+                yield batch, low, high
+                continue
+            part: list[int] = []
+            for index in batch:
+                if part and (max(high, ends[index]) - min(low, offsets[index]) > self.SPAN):
+                    yield part, low, high
+                    part = []
+                if not part:
+                    low, high = offsets[index], ends[index]
+                part.append(index)
+                low, high = min(low, offsets[index]), max(high, ends[index])
+            if part:
+                yield part, low, high
 
     def locate(self, index: int, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at `path` (lower-case keys) inside the element at `index`, or of its
