@@ -207,3 +207,19 @@ def test_two_row_arrays_spelled_alike_are_both_released_and_located(tmp_path):
     assert [list(rows) for rows in arrays] == [first, second]
     for at in (("data", 1, "sku"), ("Data", 2, "name"), ("data", 5, "type")):
         assert document.position(at) == whole.position(at)
+
+
+def test_rows_of_a_file_changed_before_they_are_decoded_are_reported_not_read(tmp_path):
+    from linter.inputs import InputFile, LoadContext
+    from linter.inputs.resource_graph import FRONT_END
+
+    rows = [_storage(i) for i in range(5)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"data": rows}, indent=2))
+    document = _read_lazily(path)
+    path.write_text(json.dumps({"data": rows[::-1]}, indent=2))
+    os.utime(path, ns=(0, 0))
+    loaded = FRONT_END.load([InputFile(path, "export.json", "resource-graph", document)], LoadContext(tmp_path))
+    assert loaded.resources == []
+    assert len(loaded.diagnostics) == 5
+    assert all(d.severity == "error" and d.position.line > 1 for d in loaded.diagnostics)
