@@ -223,3 +223,22 @@ def test_rows_of_a_file_changed_before_they_are_decoded_are_reported_not_read(tm
     assert loaded.resources == []
     assert len(loaded.diagnostics) == 5
     assert all(d.severity == "error" and d.position.line > 1 for d in loaded.diagnostics)
+
+
+def test_a_row_nested_too_deeply_in_a_released_export_is_reported_and_the_others_load(tmp_path):
+    from linter.inputs import InputFile, LoadContext
+    from linter.inputs.resource_graph import FRONT_END
+
+    deep: dict = {}
+    cursor = deep
+    for _ in range(jsondoc.MAX_DEPTH + 5):
+        cursor["x"] = {}
+        cursor = cursor["x"]
+    rows = [_storage(0), {**_storage(1), "properties": deep}, _storage(2)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"data": rows}))
+    document = _read_lazily(path)
+    loaded = FRONT_END.load([InputFile(path, "export.json", "resource-graph", document)], LoadContext(tmp_path))
+    assert document.text is None  # released, and the rows were decoded from the file
+    assert [r.name for r in loaded.resources] == ["st0", "st2"]
+    assert len(loaded.diagnostics) == 1 and loaded.diagnostics[0].severity == "error"
