@@ -6,6 +6,7 @@ The YAML reader makes one (`linter.yamlsource`), and the rule-pack cache restore
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from linter.model import Position
@@ -18,7 +19,7 @@ class LocatedDocument:
 
     path: str
     data: Any
-    positions: dict[tuple[str | int, ...], Position]
+    positions: Mapping[tuple[str | int, ...], Position]  # only `get` is used: the cache gives a lazy one
 
     def position(self, path: tuple[str | int, ...]) -> Position:
         """The position of the deepest node on `path` that exists (the document start when none)."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ try:
 except ImportError:  # pragma: no cover
     from hmac import compare_digest as same_digest  # type: ignore[assignment]
 
-FORMAT = 1
+FORMAT = 2  # 2: positions keyed by their encoded path, made into Positions only when asked for
 NO_CACHE_VARIABLE = "DRLINT_NO_CACHE"
 _KEY_FILE = "key"
 _KEY_BYTES = 32
@@ -124,8 +125,45 @@ def signature_of(secret: bytes, payload: bytes) -> bytes:
 
 
 def _entry_of(document: Any) -> dict[str, Any]:
-    positions = [[list(path), position.line, position.column] for path, position in document.positions.items()]
+    positions = {_path_key(path): [position.line, position.column] for path, position in document.positions.items()}
     return {"path": document.path, "data": document.data, "positions": positions}
+
+
+def _path_key(path: Any) -> str:
+    return json.dumps(list(path), separators=(",", ":"), ensure_ascii=True)
+
+
+class _CachedPositions(Mapping):
+    """The positions of a cached document, as the cache holds them: a rule compiled without a problem asks
+    for one or two (its `id`), so the other few thousand never become Position objects."""
+
+    __slots__ = ("_display", "_made", "_raw")
+
+    def __init__(self, display: str, raw: dict[str, Any]) -> None:
+        self._display = display
+        self._raw = raw
+        self._made: dict[tuple[str | int, ...], Position | None] = {}
+
+    def get(self, path: tuple[str | int, ...], default: Position | None = None) -> Position | None:
+        key = tuple(path)
+        if key not in self._made:
+            found = self._raw.get(_path_key(key))
+            valid = isinstance(found, list) and len(found) == 2 and all(type(n) is int for n in found)
+            self._made[key] = Position(self._display, found[0], found[1]) if valid else None
+        made = self._made[key]
+        return default if made is None else made
+
+    def __getitem__(self, path: tuple[str | int, ...]) -> Position:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str | int, ...]]:
+        return (tuple(json.loads(key)) for key in self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def _documents(entry: Any, key: str) -> list[LocatedDocument]:
@@ -134,13 +172,9 @@ def _documents(entry: Any, key: str) -> list[LocatedDocument]:
     documents = []
     for item in entry["documents"]:
         display = item["path"]
-        if not isinstance(display, str):
-            raise ValueError("bad path")
-        positions: dict[tuple[str | int, ...], Position] = {}
-        for path, line, column in item["positions"]:
-            if not (isinstance(path, list) and isinstance(line, int) and isinstance(column, int)):
-                raise ValueError("bad position")
-            positions[tuple(path)] = Position(display, line, column)
+        if not isinstance(display, str) or not isinstance(item["positions"], dict):
+            raise ValueError("bad document")
+        positions: Any = _CachedPositions(display, item["positions"])
         documents.append(LocatedDocument(display, item["data"], positions))
     return documents
 
