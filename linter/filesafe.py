@@ -92,3 +92,23 @@ def read_regular_file(path: Path | str, limit: int) -> bytes:
         raise FileReadError(f"cannot read: {exc.strerror}") from None
     finally:
         os.close(fd)
+
+
+def open_unchanged(path: Path | str, seen: os.stat_result) -> int | None:
+    """A descriptor of the regular file at `path` if it is still the file `seen` describes (same file, size
+    and modification time), for reading parts of it again; None otherwise. The caller closes it."""
+    try:
+        fd = os.open(path, _FLAGS)
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        same = (stat.S_ISREG(info.st_mode) and (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+                == (seen.st_dev, seen.st_ino, seen.st_size, seen.st_mtime_ns))
+        if same:
+            os.set_blocking(fd, True)
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None

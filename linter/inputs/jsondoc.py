@@ -5,8 +5,12 @@ finding needs them, by stepping over the text with the C scanner; every containe
 where its members start, so all the findings of a file together cost one pass over it, in any order.
 
 A large export's row array (`data`, `rows`, or a top-level list) is not decoded with the rest of the file: it
-becomes `LazyRows`, which records where each row starts and its `type`, and decodes a row only when asked.
-Rows no rule reads are never kept, and the whole file never exists as Python objects at once.
+becomes `LazyRows`, which records where each row starts and ends, its line and column, and its `type`, and
+decodes a row only when asked. Rows no rule reads are never kept, and the whole file never exists as Python
+objects at once. A position inside a row is found in that row's text alone (`offset_in_element`: a key is
+searched for, not stepped to), so a finding costs its own row, whatever the file's size. Once its rows are
+indexed, a UTF-8 export of ASCII text releases its text (`JsonDocument.release_text`): rows and positions
+read their own bytes from the file again (`FileText`), only while the file is unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from linter.filesafe import FileReadError, read_regular_file
+from linter.filesafe import FileReadError, open_unchanged, read_regular_file
 from linter.model import Position
 from linter.records import field, record
 
@@ -59,10 +63,12 @@ def max_json_bytes() -> int:
 @record
 class JsonDocument:
     display: str  # the path shown to users (relative to the scan root, `/` separators)
-    text: str  # comment-free text with the same offsets as the file
+    text: str | None  # comment-free text with the same offsets as the file; None once released
     data: Any
     _found: dict[PathKey, Position] = field(default_factory=dict, repr=False)
     _index: PositionIndex | None = field(default=None, repr=False)
+    _rows: dict[PathKey, LazyRows] | None = field(default=None, repr=False)  # row arrays by lower-cased path
+    _file: FileText | None = field(default=None, repr=False)  # where a released text is read again
 
     def position(self, path: PathKey) -> Position:
         """The position of the value at `path` (keys compared case-insensitively); for a missing path, the
@@ -70,11 +76,49 @@ class JsonDocument:
         key = tuple(p.lower() if isinstance(p, str) else p for p in path)
         found = self._found.get(key)
         if found is None:
-            if self._index is None:
-                self._index = PositionIndex(self.text, _lazy_arrays(self.data))
-            line, column = self._index.line_column(self._index.offset(key))
-            found = self._found[key] = Position(self.display, line, column)
+            found = self._found[key] = self._row_position(key) or self._text_position(key)
         return found
+
+    def _row_position(self, key: PathKey) -> Position | None:
+        """A path inside a row of a LazyRows array: found in that row's text alone."""
+        if self._rows is None:
+            self._rows = _lazy_by_path(self.data)
+        for base, rows in self._rows.items():
+            depth = len(base)
+            if len(key) > depth and type(key[depth]) is int and key[:depth] == base and 0 <= key[depth] < len(rows):
+                line, column = rows.locate(key[depth], key[depth + 1:])
+                return Position(self.display, line, column)
+        return None
+
+    def _text_position(self, key: PathKey) -> Position:
+        text = self.text
+        if text is None:  # released: read again for this one position (rows are read by their own offsets)
+            text = self._file.read_all() if self._file is not None else None
+            if text is None:
+                return Position(self.display)
+            index = PositionIndex(text, _lazy_arrays(self.data))
+        else:
+            if self._index is None:
+                self._index = PositionIndex(text, _lazy_arrays(self.data))
+            index = self._index
+        line, column = index.line_column(index.offset(key))
+        return Position(self.display, line, column)
+
+    def release_text(self) -> bool:
+        """Drop the text of a document whose rows are LazyRows, when it can be read again from its file by
+        offset (a UTF-8 file of ASCII text, unchanged since it was read): positions and rows decoded later
+        read their own bytes. Whether it was released."""
+        if self.text is None:
+            return True
+        if self._file is None or not self.text.isascii():
+            return False
+        found = _lazy_found(self.data)
+        if not found:
+            return False
+        for _, lazy in found:
+            lazy.text, lazy.source = None, self._file
+        self.text, self._index = None, None
+        return True
 
 
 @record(frozen=True)
@@ -99,13 +143,22 @@ def read_json(path: Path, display: str, lazy_rows: bool = False) -> JsonDocument
                 f"to read it, raise the limit (environment variable {MAX_BYTES_VARIABLE}=<megabytes>)",
                 Position(display))
         raw = read_regular_file(path, limit)  # never a FIFO's or a device's endless read
+        info = path.stat() if lazy_rows else None
     except FileReadError as exc:
         raise JsonError(str(exc), Position(display)) from None
     except OSError as exc:
         raise JsonError(f"cannot read: {exc.strerror}", Position(display)) from None
     text = _decoded(raw, display)
+    read_bytes, shift = len(raw), len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
+    utf8 = not raw.startswith(tuple(bom for bom, codec in _BOMS if codec != "utf-8"))
     del raw  # the bytes and the text are never both kept while the file is parsed
-    return parse_json(text, display, LAZY_ROWS_ABOVE if lazy_rows else None)
+    document = parse_json(text, display, LAZY_ROWS_ABOVE if lazy_rows else None)
+    if (info is not None and utf8 and document.text is not None and info.st_size == read_bytes
+            and shift + len(document.text) == read_bytes):
+        # UTF-8 text with as many characters as bytes (ASCII) is its bytes: offset N of the text is byte
+        # N + `shift` of the file; a release (`JsonDocument.release_text`) checks the text is ASCII
+        document._file = FileText(path, shift, info)
+    return document
 
 
 def _decoded(raw: bytes, display: str) -> str:
@@ -125,7 +178,8 @@ def decode_text(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+_UTF8_BOM = b"\xef\xbb\xbf"
+_BOMS = ((_UTF8_BOM, "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{4000,}")  # one pass: never restarted inside a run
 
@@ -241,22 +295,28 @@ def _key_text(token: str) -> str:
 class LazyRows(Sequence[Any]):
     """The elements of a large row array, decoded on demand.
 
-    Built by one pass of the C scanner that records where each element starts and ends and, for an object,
-    its `type` member (lower-cased), so a reader can leave rows of types it does not want undecoded. Rows
-    wanted together are decoded together (`decode_many`): one scanner call per batch shares the member
-    names between rows, as a whole parse would, instead of a copy of every name in every row.
+    Built by one pass of the C scanner that records where each element starts and ends, the line and column
+    it starts at and, for an object, its `type` member (lower-cased), so a reader can leave rows of types it
+    does not want undecoded. Rows wanted together are decoded together (`decode_many`): one scanner call per
+    batch shares the member names between rows, as a whole parse would, instead of a copy of every name in
+    every row. Once the document's text is released, a row is read again from the file by its offsets.
     """
 
-    __slots__ = ("ends", "offsets", "start", "text", "types")
+    __slots__ = ("columns", "ends", "lines", "offsets", "source", "start", "text", "types")
 
     BATCH = 1000
+    SPAN = 4 * 1024 * 1024
 
-    def __init__(self, text: str, start: int, offsets: array, ends: array, types: list[str | None]) -> None:
-        self.text = text
+    def __init__(self, text: str, start: int, offsets: array, ends: array, types: list[str | None],
+                 lines: array, columns: array) -> None:
+        self.text: str | None = text
+        self.source: FileText | None = None  # where rows are read once the text is released
         self.start = start  # the offset of `[`
         self.offsets = offsets
         self.ends = ends
         self.types = types
+        self.lines = lines  # the line and column each element starts at
+        self.columns = columns
 
     def __len__(self) -> int:
         return len(self.offsets)
@@ -279,27 +339,44 @@ class LazyRows(Sequence[Any]):
                 continue
         return found
 
+    def row_text(self, index: int) -> tuple[str, int, int] | None:
+        """The text holding the element at `index`, and where the element starts and ends in it: the
+        document's text, or once that is released, the element's own text read again from the file (None
+        when the file has changed since)."""
+        if self.text is not None:
+            return self.text, self.offsets[index], self.ends[index]
+        if self.source is None:
+            return None
+        found = self.source.read(self.offsets[index], self.ends[index])
+        return None if found is None else (found, 0, len(found))
+
     def decode(self, index: int) -> Any:
         """The element at `index` (a fresh object each time); JsonError when it nests deeper than MAX_DEPTH."""
+        where = self.row_text(index)
+        if where is None:
+            raise JsonError("the file changed while it was being checked; scan it again", Position(""))
+        text, start, end = where
         try:
-            value = _SCAN(self.text, self.offsets[index])[0]
+            value = _SCAN(text, start)[0]
         except (StopIteration, ValueError, RecursionError):
             raise JsonError("JSON nested too deeply", Position("")) from None
-        if self._may_be_too_deep(index) and _depth_exceeds(value, MAX_DEPTH - 2):
+        if _may_be_too_deep(text, start, end) and _depth_exceeds(value, MAX_DEPTH - 2):
             raise JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", Position(""))
         return value
 
-    def _may_be_too_deep(self, index: int) -> bool:
-        # Nesting needs brackets: a row with fewer than the limit (counted in C) needs no walk.
-        text, start, end = self.text, self.offsets[index], self.ends[index]
-        return text.count("{", start, end) + text.count("[", start, end) > MAX_DEPTH - 2
-
     def decode_many(self, indexes: Sequence[int]) -> Iterator[tuple[int, Any]]:
         """(index, element) for each index, in order; the element is a JsonError when it cannot be used."""
-        text, offsets, ends = self.text, self.offsets, self.ends
-        for first in range(0, len(indexes), self.BATCH):
-            batch = indexes[first:first + self.BATCH]
-            joined = "[" + ",".join([text[offsets[i]:ends[i]] for i in batch]) + "]"
+        offsets, ends = self.offsets, self.ends
+        for batch, base, stop in self._batches(indexes):
+            text = self.text
+            if text is None:  # released: the batch's stretch of the file is read again
+                text = self.source.read(base, stop) if self.source is not None else None
+                if text is None:
+                    changed = JsonError("the file changed while it was being checked; scan it again", Position(""))
+                    for index in batch:
+                        yield index, changed
+                    continue
+            joined = "[" + ",".join([text[offsets[i] - base:ends[i] - base] for i in batch]) + "]"
             try:
                 values = _SCAN(joined, 0)[0]
             except (StopIteration, ValueError, RecursionError):
@@ -314,10 +391,116 @@ class LazyRows(Sequence[Any]):
                     continue
                 value = values[position]
                 values[position] = None
-                if self._may_be_too_deep(index) and _depth_exceeds(value, MAX_DEPTH - 2):
+                if (_may_be_too_deep(text, offsets[index] - base, ends[index] - base)
+                        and _depth_exceeds(value, MAX_DEPTH - 2)):
                     yield index, JsonError(f"JSON nested deeper than {MAX_DEPTH} levels", Position(""))
                 else:
                     yield index, value
+
+    def _batches(self, indexes: Sequence[int]) -> Iterator[tuple[Sequence[int], int, int]]:
+        """`indexes` in batches of BATCH, each with the stretch of text its rows lie in; once the text is
+        released (the stretch is read from the file), of at most SPAN characters each: a batch of rows far
+        apart is split rather than read with all the rows between them."""
+        offsets, ends = self.offsets, self.ends
+        for first in range(0, len(indexes), self.BATCH):
+            batch = indexes[first:first + self.BATCH]
+            if self.text is not None:
+                yield batch, 0, 0
+                continue
+            low, high = min(map(offsets.__getitem__, batch)), max(map(ends.__getitem__, batch))
+            if high - low <= self.SPAN:
+                yield batch, low, high
+                continue
+            part: list[int] = []
+            for index in batch:
+                if part and (max(high, ends[index]) - min(low, offsets[index]) > self.SPAN):
+                    yield part, low, high
+                    part = []
+                if not part:
+                    low, high = offsets[index], ends[index]
+                part.append(index)
+                low, high = min(low, offsets[index]), max(high, ends[index])
+            if part:
+                yield part, low, high
+
+    def locate(self, index: int, path: PathKey) -> tuple[int, int]:
+        """Line and column of the value at `path` (lower-case keys) inside the element at `index`, or of its
+        deepest existing ancestor: found in the element's text alone, lines counted from where it starts."""
+        line, column = self.lines[index], self.columns[index]
+        where = self.row_text(index)
+        if where is None:  # the file changed: the element's start, as it was read
+            return line, column
+        text, start, end = where
+        offset = offset_in_element(text, start, end, path)
+        newline = text.rfind("\n", start, offset)
+        if newline < 0:
+            return line, column + offset - start
+        return line + text.count("\n", start, offset), offset - newline
+
+
+def _may_be_too_deep(text: str, start: int, end: int) -> bool:
+    # Nesting needs brackets: an element with fewer than the limit (counted in C) needs no walk.
+    return text.count("{", start, end) + text.count("[", start, end) > MAX_DEPTH - 2
+
+
+_OPEN: dict[FileText, int] = {}  # FileText's open descriptors, least recently read first
+
+
+class FileText:
+    """The file a document was read from, for reading parts of its text again by offset once the document
+    has released its text: only while the file is unchanged (same file, size and modification time).
+
+    At most OPEN_FILES descriptors are open at once, the most recently read (a scan of a thousand large
+    exports must not run out of descriptors); a file is opened again, and checked again, when next read."""
+
+    __slots__ = ("changed", "info", "path", "shift")
+
+    OPEN_FILES = 16
+
+    def __init__(self, path: Path, shift: int, info: os.stat_result) -> None:
+        self.path = path
+        self.shift = shift  # bytes before the text (a byte order mark)
+        self.info = info
+        self.changed = False
+
+    def _descriptor(self) -> int | None:
+        fd = _OPEN.pop(self, None)
+        if fd is None:
+            if self.changed:
+                return None
+            fd = open_unchanged(self.path, self.info)
+            if fd is None:
+                self.changed = True
+                return None
+            while len(_OPEN) >= self.OPEN_FILES:
+                os.close(_OPEN.pop(next(iter(_OPEN))))
+        _OPEN[self] = fd
+        return fd
+
+    def read(self, start: int, end: int) -> str | None:
+        """The text from offset `start` to `end`; None when the file has changed or cannot be read."""
+        fd = self._descriptor()
+        if fd is None:
+            return None
+        try:
+            os.lseek(fd, start + self.shift, os.SEEK_SET)
+            chunks, wanted = [], end - start
+            while wanted > 0:
+                chunk = os.read(fd, wanted)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                wanted -= len(chunk)
+            if wanted or os.fstat(fd).st_mtime_ns != self.info.st_mtime_ns:
+                self.changed = True
+                os.close(_OPEN.pop(self))
+                return None
+            return b"".join(chunks).decode("ascii")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def read_all(self) -> str | None:
+        return self.read(0, self.info.st_size - self.shift)
 
 
 def _row_type(value: Any) -> str | None:
@@ -335,13 +518,16 @@ def _row_type(value: Any) -> str | None:
 
 def _lazy_rows(text: str, start: int) -> tuple[LazyRows, int]:
     """The array at `start` as LazyRows, and the offset just after it."""
-    offsets, ends = array("q"), array("q")
+    offsets, ends, lines, columns = array("q"), array("q"), array("q"), array("q")
     types: list[str | None] = []
     interned: dict[str, str] = {}
     space, end = _SPACE.match, len(text)
+    # the line of the element last seen, and the offset its line starts at (lines counted between elements)
+    line, line_start, counted = text.count("\n", 0, start) + 1, text.rfind("\n", 0, start) + 1, start
+    rows = LazyRows(text, start, offsets, ends, types, lines, columns)
     pos = space(text, start + 1).end()
     if pos < end and text[pos] == "]":
-        return LazyRows(text, start, offsets, ends, types), pos + 1
+        return rows, pos + 1
     while True:
         try:
             value, after = _SCAN(text, pos)
@@ -349,13 +535,20 @@ def _lazy_rows(text: str, start: int) -> tuple[LazyRows, int]:
             raise ValueError("expected a value") from None
         offsets.append(pos)
         ends.append(after)
+        newlines = text.count("\n", counted, pos)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted, pos) + 1
+        counted = pos
+        lines.append(line)
+        columns.append(pos - line_start + 1)
         row_type = _row_type(value)
         types.append(interned.setdefault(row_type, row_type) if row_type is not None else None)
         pos = space(text, after).end()
         if pos >= end:
             raise ValueError("unterminated array")
         if text[pos] == "]":
-            return LazyRows(text, start, offsets, ends, types), pos + 1
+            return rows, pos + 1
         if text[pos] != ",":
             raise ValueError("expected , or ]")
         pos = space(text, pos + 1).end()
@@ -414,15 +607,98 @@ def _shallow_object(text: str, start: int, nested: bool) -> tuple[dict[str, Any]
 
 def _lazy_arrays(data: Any) -> dict[int, LazyRows]:
     """The LazyRows of a document by the offset of their `[` (their element offsets are already known)."""
-    found: dict[int, LazyRows] = {}
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, LazyRows):
-            found[value.start] = value
-        elif type(value) is dict:
-            stack.extend(v for k, v in value.items() if k in _ROW_ARRAY_KEYS)
+    return {rows.start: rows for _, rows in _lazy_found(data)}
+
+
+def _lazy_by_path(data: Any) -> dict[PathKey, LazyRows]:
+    """The LazyRows of a document by their lower-cased path, but for paths two of them share (`Data` and
+    `data`: which one a path means is left to the whole-text search, as before)."""
+    found: dict[PathKey, LazyRows] = {}
+    ambiguous: set[PathKey] = set()
+    for path, rows in _lazy_found(data):
+        if path in found:
+            ambiguous.add(path)
+        found[path] = rows
+    for path in ambiguous:
+        del found[path]
     return found
+
+
+def _lazy_found(data: Any) -> list[tuple[PathKey, LazyRows]]:
+    """Every LazyRows of a document, with its lower-cased path."""
+    found: list[tuple[PathKey, LazyRows]] = []
+    stack: list[tuple[PathKey, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, LazyRows):
+            found.append((path, value))
+        elif type(value) is dict:
+            stack.extend(((*path, k.lower()), v) for k, v in value.items() if k in _ROW_ARRAY_KEYS)
+    return found
+
+
+# Finding a member inside one element by searching for its key (C-speed), instead of stepping over every
+# member before it: exact for text without backslashes (no escaped key or quote can hide or fake a key) and
+# keys of plain characters, where a match of `"key"` followed by `:` can only be a key of some object; the
+# brackets outside strings between the object's start and the match say whether it is this object's.
+_SIMPLE_KEY = re.compile(r"[a-z0-9_$@.\-]+\Z")
+_BRACKETS = re.compile(r'"[^"]*"|([\[\]{}])')  # brackets outside strings (text without backslashes)
+_key_patterns: dict[str, re.Pattern[str]] = {}
+_UNSURE = (-1, -1)
+
+
+def offset_in_element(text: str, start: int, end: int, path: PathKey) -> int:
+    """The offset of the value at `path` (lower-case keys) inside the element between `start` and `end` (an
+    object member: its key), or of the deepest existing ancestor."""
+    shown = value_at = start
+    plain: bool | None = None  # whether the element's text has no backslash and is ASCII, once asked
+    for step in path:
+        opening = text[value_at] if value_at < end else ""
+        found: tuple[int, int] | None
+        if opening == "{" and type(step) is str:
+            if plain is None:
+                plain = text.find("\\", start, end) < 0 and (text.isascii() or text[start:end].isascii())
+            found = _member(text, value_at, end, step) if plain else _UNSURE
+            if found is _UNSURE:
+                found = _Members("{", value_at + 1).find(text, step)
+        elif opening == "[" and type(step) is int:
+            found = _Members("[", value_at + 1).find(text, step)
+        else:
+            return shown
+        if found is None:
+            return shown
+        shown, value_at = found
+    return shown
+
+
+def _member(text: str, container: int, end: int, key: str) -> tuple[int, int] | None:
+    """(key offset, value offset) of member `key` of the object at `container` (ASCII text without
+    backslashes, ending by `end`), None when it has none, or _UNSURE for a key this search cannot find."""
+    pattern = _key_patterns.get(key)
+    if pattern is None:
+        if not _SIMPLE_KEY.match(key):
+            return _UNSURE
+        if len(_key_patterns) > 4096:
+            _key_patterns.clear()
+        pattern = _key_patterns[key] = re.compile(
+            '"' + re.escape(key) + r'"[ \t\n\r]*:[ \t\n\r]*', re.IGNORECASE | re.ASCII)
+    depth, counted, pos = 0, container + 1, container + 1
+    while True:
+        found = pattern.search(text, pos, end)
+        if found is None:
+            return None
+        at = found.start()
+        for bracket in _BRACKETS.findall(text, counted, at):
+            if bracket:
+                if bracket in "{[":
+                    depth += 1
+                else:
+                    depth -= 1
+                    if depth < 0:  # the object ended before this key
+                        return None
+        if depth == 0:
+            return at, found.end()
+        counted, pos = at, found.end()
 
 
 class _Members:

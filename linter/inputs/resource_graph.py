@@ -46,7 +46,8 @@ ROLE_ASSIGNMENTS_MISSING = (
     "export it too (az graph query -q \"authorizationresources\")"
 )
 
-_TOP_FIELDS = ("id", "name", "type", "kind", "location", "sku", "properties", "tags", "identity", "zones")
+_TOP_FIELDS = ("id", "type", "name", "kind", "location", "sku", "properties", "tags", "identity", "zones")
+_OTHER_TOP_FIELDS = _TOP_FIELDS[2:]
 _EXTRA_FIELDS = ("resourceGroup", "subscriptionId", "tenantId", "managedBy", "plan", "extendedLocation")
 
 
@@ -154,17 +155,32 @@ def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
     """A Resource, or a sentence saying what is wrong with the row."""
     if not isinstance(row, Mapping):
         return f"a row must be an object, not {_json_type(row)}"
-    resource_id, resource_type = _text(_field(row, "id")), _text(_field(row, "type"))
+    # Members spelled as Resource Graph spells them are found at once; any other spelling by `_field`.
+    get = row.get
+    resource_id, resource_type = get("id", MISSING), get("type", MISSING)
+    resource_id = _text(_field(row, "id") if resource_id is MISSING else resource_id)
+    resource_type = _text(_field(row, "type") if resource_type is MISSING else resource_type)
     if resource_id is None or resource_type is None:
         missing = "id" if resource_id is None else "type"
         return f"row has no string `{missing}`; include `{missing}` in the query's projection"
-    name = _text(_field(row, "name")) or resource_id.rstrip("/").rsplit("/", 1)[-1]
-    properties = _field(row, "properties")
-    extra = {key: value for key in _EXTRA_FIELDS if (value := _field(row, key)) not in (None, "", {})}
-    if resource_type.lower() == LOCKS and not isinstance(properties, Mapping) and _field(row, "level"):
+    top = [get(key, MISSING) for key in _OTHER_TOP_FIELDS]
+    if MISSING in top:
+        top = [_field(row, key) if value is MISSING else value
+               for key, value in zip(_OTHER_TOP_FIELDS, top, strict=True)]
+    name, kind, location, sku, properties, tags, identity, zones = top
+    name = _text(name) or resource_id.rstrip("/").rsplit("/", 1)[-1]
+    extra = {}
+    for key in _EXTRA_FIELDS:
+        value = get(key, MISSING)
+        if value is MISSING:
+            value = _field(row, key)
+        if value not in (None, "", {}):
+            extra[key] = value
+    type_key = resource_type.lower()
+    if type_key == LOCKS and not isinstance(properties, Mapping) and _field(row, "level"):
         # `az lock list` puts the lock's fields at the top level; ARM and the REST API under properties
         properties = {key: value for key in ("level", "notes", "owners") if (value := _field(row, key))}
-    if resource_type.lower() == ROLE_ASSIGNMENTS and isinstance(properties, Mapping):
+    if type_key == ROLE_ASSIGNMENTS and isinstance(properties, Mapping):
         scope = properties.get("scope")
         if isinstance(scope, str):
             extra["scope"] = scope
@@ -174,25 +190,23 @@ def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
         name=name,
         origin=origin,
         anchor=anchor,
-        location=_location(row),
-        kind=_text(_field(row, "kind")),
-        sku=_empty_to_none(_field(row, "sku")),
+        location=_location(_text(location), type_key),
+        kind=_text(kind),
+        sku=_empty_to_none(sku),
         properties=properties if isinstance(properties, Mapping) else {},
-        tags=_field(row, "tags") or {},
-        zones=_empty_to_none(_field(row, "zones")),
-        identity=_empty_to_none(_field(row, "identity")),
+        tags=tags or {},
+        zones=_empty_to_none(zones),
+        identity=_empty_to_none(identity),
         extra=extra,
     )
 
 
-def _location(row: Mapping[str, Any]) -> str | Unknown | None:
+def _location(location: str | None, resource_type: str) -> str | Unknown | None:
     """The row's region. A resource row with no location (or `""`) is in some region the export does not
     show: Unknown, never "no region" (which rules would read as a second, empty region or a missing pair).
     Rows that are not regional resources (locks, role assignments, subscriptions) have none."""
-    location = _text(_field(row, "location"))
     if location is not None:
         return location
-    resource_type = str(_field(row, "type") or "").lower()
     if resource_type in (LOCKS, ROLE_ASSIGNMENTS) or resource_type.count("/") != 1 \
             or resource_type.startswith("microsoft.resources/"):  # a subscription has no region
         return None
@@ -245,6 +259,10 @@ class ResourceGraphFrontEnd:
         pending: list[tuple[InputFile, list[Resource], UnreadRows | None]] = []
         for file in files:
             assert file.document is not None
+            # The text of a large export is read (and recognised) once: from here on, the rows a rule reads
+            # are decoded from the file in stretches, and positions read the rows findings point at, so the
+            # text (the size of the file) is never held beside the resources.
+            file.document.release_text()
             resources, unread = self._load_document(file, loaded, ctx.types_read, loaded_types)
             pending.append((file, resources, unread))
         unobservable = dict(NOT_INDEXED)

@@ -11,6 +11,7 @@ from linter.inputs import InputFile, LoadContext
 from linter.inputs.jsondoc import parse_json
 from linter.inputs.registry import front_ends
 from linter.inputs.resource_graph import FRONT_END
+from linter.model import Unknown
 
 HUB = {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/hub",
        "name": "hub", "type": "microsoft.machinelearningservices/workspaces", "kind": "Hub", "location": "eastus2",
@@ -127,3 +128,18 @@ def test_resource_containers_load_as_resources(tmp_path):
     types = {r.type_key: r for r in loaded.resources}
     assert types["microsoft.resources/subscriptions/resourcegroups"].location == "eastus2"
     assert types["microsoft.resources/subscriptions"].location is None
+
+
+@pytest.mark.parametrize("spelling", [str.upper, str.title])
+def test_members_spelled_otherwise_make_the_same_resource(tmp_path, spelling):
+    """Members are found case-insensitively (Kusto projections keep the query's spelling): a row whose members
+    (but the `id` and `type` recognition reads) are spelled otherwise makes the same resource; absent members
+    stay absent."""
+    row = {**HUB, "resourceGroup": "rg", "managedBy": "", "plan": {}, "tenantId": "t"}
+    respelled = {key if key in ("id", "type") else spelling(key): value for key, value in row.items()}
+    (a,), (b,) = load(tmp_path, [row], "a.json").resources, load(tmp_path, [respelled], "b.json").resources
+    assert b.fields() == a.fields() and b.location == a.location
+    assert b.extra == {"resourceGroup": "rg", "tenantId": "t"}
+    without = {k: v for k, v in respelled.items() if k.lower() != "location"}
+    (c,) = load(tmp_path, [without], "c.json").resources
+    assert isinstance(c.location, Unknown) and c.kind == "Hub"
