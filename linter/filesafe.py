@@ -62,6 +62,12 @@ def read_head(path: Path | str, count: int) -> bytes:
 
 def read_regular_file(path: Path | str, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes; FileReadError (a sentence) otherwise."""
+    return read_regular_file_and_identity(path, limit)[0]
+
+
+def read_regular_file_and_identity(path: Path | str, limit: int) -> tuple[bytes, os.stat_result]:
+    """`read_regular_file`, and the status of the file as it was opened (before it was read), for
+    `open_unchanged` to recognise the same content later: a change during or after the read is a change."""
     try:
         fd = os.open(path, _FLAGS)
     except OSError as exc:
@@ -85,7 +91,7 @@ def read_regular_file(path: Path | str, limit: int) -> bytes:
             total += len(chunk)
             if total > limit:  # it grew while being read
                 raise FileReadError(f"file is over {limit} bytes; the limit is {limit}")
-        return b"".join(chunks)
+        return b"".join(chunks), info
     except FileReadError:
         raise
     except OSError as exc:

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from linter.filesafe import FileReadError, open_unchanged, read_regular_file
+from linter.filesafe import FileReadError, open_unchanged, read_regular_file_and_identity
 from linter.model import Position
 from linter.records import field, record
 
@@ -142,8 +142,10 @@ def read_json(path: Path, display: str, lazy_rows: bool = False) -> JsonDocument
                 f"file is {size / 1048576:.0f} MB, over the {limit / 1048576:.0f} MB safety limit; "
                 f"to read it, raise the limit (environment variable {MAX_BYTES_VARIABLE}=<megabytes>)",
                 Position(display))
-        raw = read_regular_file(path, limit)  # never a FIFO's or a device's endless read
-        info = path.stat() if lazy_rows else None
+        # Never a FIFO's or a device's endless read. The status is the one taken as the file was opened: a
+        # file changed while or after it is read is not the file whose offsets its rows were read at.
+        raw, opened = read_regular_file_and_identity(path, limit)
+        info = opened if lazy_rows else None
     except FileReadError as exc:
         raise JsonError(str(exc), Position(display)) from None
     except OSError as exc:

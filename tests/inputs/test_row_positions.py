@@ -242,3 +242,29 @@ def test_a_row_nested_too_deeply_in_a_released_export_is_reported_and_the_others
     assert document.text is None  # released, and the rows were decoded from the file
     assert [r.name for r in loaded.resources] == ["st0", "st2"]
     assert len(loaded.diagnostics) == 1 and loaded.diagnostics[0].severity == "error"
+
+
+def test_a_file_changed_while_it_is_read_is_not_read_again_at_its_old_offsets(tmp_path, monkeypatch):
+    # The file's identity is the one taken when it was opened: a change during the read (here, right after
+    # its first chunk) is seen later as a change, so no row is decoded from the new bytes at the old offsets.
+    from linter import filesafe
+
+    rows = [_storage(i) for i in range(10, 30)]  # rows of one length: moved, each is where another was
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"data": rows}, indent=2))
+    real_read, changed = filesafe.os.read, []
+
+    def read_then_change(fd, count):
+        chunk = real_read(fd, count)
+        if not changed:
+            changed.append(True)
+            path.write_text(json.dumps({"data": rows[::-1]}, indent=2))  # the same size, rows moved
+            os.utime(path, ns=(10**18, 10**18))
+        return chunk
+
+    monkeypatch.setattr(filesafe.os, "read", read_then_change)
+    document = _read_lazily(path)
+    monkeypatch.setattr(filesafe.os, "read", real_read)
+    assert changed and document.release_text()
+    with pytest.raises(jsondoc.JsonError):
+        document.data["data"].decode(7)
