@@ -12,6 +12,7 @@ from typing import Any
 
 from linter import messages
 from linter.conditions import Evidence, Scope, Selection, Tri, Verdict
+from linter.conditions.dependence import CURRENT, needs
 from linter.config import RuleOverride
 from linter.diagnostics import Diagnostic
 from linter.model import MISSING, Estate, Position, Provenance, Resource
@@ -20,6 +21,7 @@ from linter.rules import Rule
 from linter.vocabulary import OFF
 
 MAX_RELATED = 50
+_MEMBER_ONLY = frozenset({CURRENT})
 
 
 def plan_rules(
@@ -133,10 +135,14 @@ def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:
         return [_evaluate_estate(rule, estate, members, doubt, unobserved)]
     results: list[Result] = []
     undecided: dict[str, list[Result]] = {}  # resources whose selection is UNKNOWN, by reason
-    for resource, _ in members:
+    where = rule.select.where
+    # A `where` that reads nothing but the member gives here what it gave in the selection: a member certainly
+    # selected passed it, and need not be tested again (one that reads the subject or an outer scope is).
+    member_only = where is not None and needs(where) <= _MEMBER_ONLY
+    for resource, certain in members:
         scope = Scope(estate, resource, resource.fields(), rule.parameters, subject=resource)
-        if rule.select.where is not None:
-            selected = rule.select.where.evaluate(scope)
+        if where is not None and not (certain and member_only):
+            selected = where.evaluate(scope)
             if selected.tri is Tri.UNKNOWN:
                 unknown = _unknown(rule, resource, resource.position, selected, estate_scope=False)
                 undecided.setdefault(unknown.reason or "", []).append(unknown)

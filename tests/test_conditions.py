@@ -221,3 +221,18 @@ def test_a_child_whose_name_is_unknown_may_belong_to_the_parent():
                                           "relation": "children"}}, "greaterOrEquals": 1}
     assert evaluate(condition, registry, Estate([registry, replica])) is N
     assert evaluate(condition, registry, Estate([registry, other_origin])) is F
+
+
+def test_fold_and_find_unknown_on_plain_values_and_containers():
+    from linter.conditions.operators import find_unknown, fold
+
+    class Name(str):
+        pass
+
+    assert fold("Standard_LRS", False) == "standard_lrs" and fold("Standard_LRS", True) == "Standard_LRS"
+    assert fold(Name("ABC"), False) == "abc"
+    assert [fold(v, False) for v in (1, 1.5, True, None)] == [1, 1.5, True, None]
+    assert fold({"A": ["X", {"B": "Y"}]}, False) == {"a": ["x", {"b": "y"}]}
+    unknown = Unknown("from a parameter")
+    assert [find_unknown(v) for v in ("x", 0, 2.5, False, None)] == [None] * 5
+    assert find_unknown({"a": [1, {"b": unknown}]}) is unknown and find_unknown(unknown) is unknown

@@ -14,9 +14,18 @@ from linter.paths import FieldPath, resolve
 MAX_MATCH_INPUT = 4096  # regexes from rule files run on untrusted values: bound what they scan
 
 
+# Values that hold nothing else (never an Unknown inside): the common case, decided without the slower
+# `isinstance(value, Mapping)` (an abstract class check) the general case needs.
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def fold(value: Any, case_sensitive: bool) -> Any:
+    if type(value) is str:
+        return value if case_sensitive else value.casefold()
     if isinstance(value, str) and not case_sensitive:
         return value.casefold()
+    if type(value) in _ATOMS:
+        return value
     if isinstance(value, list):
         return [fold(v, case_sensitive) for v in value]
     if isinstance(value, Mapping):
@@ -25,6 +34,8 @@ def fold(value: Any, case_sensitive: bool) -> Any:
 
 
 def find_unknown(value: Any) -> Unknown | None:
+    if type(value) in _ATOMS:
+        return None
     if isinstance(value, Unknown):
         return value
     if isinstance(value, list):
