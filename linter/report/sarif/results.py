@@ -22,7 +22,14 @@ import sarif_om as sarif
 from linter.inputs import SOURCE_LINE
 from linter.inputs.registry import front_end
 from linter.report.sarif.fingerprints import Fingerprints
-from linter.report.sarif.locations import escape_link_text, logical_data, physical, physical_data, plain_message
+from linter.report.sarif.locations import (
+    escape_link_text,
+    logical_data,
+    physical,
+    physical_data,
+    plain_message,
+    relative_uri,
+)
 from linter.results import Outcome, Result
 
 MAX_LOCATIONS = 1_000  # GitHub: locations per result; counted with the primary one, to be safe
@@ -36,7 +43,6 @@ class Candidate:
 
     result: Result
     level: str
-    location: dict[str, Any]  # the SARIF physicalLocation
     fingerprint: str
 
 
@@ -52,12 +58,11 @@ def resource_label(result: Result) -> str:
 
 def candidate(result: Result, fingerprints: Fingerprints) -> Candidate | None:
     """The finding with its primary location and fingerprint; None when it has no usable position."""
-    if result.position is None:
+    # Only whether it has a location is decided here: its data is made with the rest of the result, when the
+    # result is written (25,000 candidates wait for the cap, and their locations' dicts need not).
+    if result.position is None or relative_uri(result.position.file) is None:
         return None
-    location = physical_data(result.position)
-    if location is None:
-        return None
-    return Candidate(result, level_of(result), location, fingerprint(result, fingerprints))
+    return Candidate(result, level_of(result), fingerprint(result, fingerprints))
 
 
 def announce(result: Result, fingerprints: Fingerprints) -> None:
@@ -122,7 +127,8 @@ def to_sarif(found: Candidate, rule_index: int, baseline_file: str | None = None
     """The SARIF result, as JSON data (see the module's docstring)."""
     result = found.result
     related = _related(result)
-    primary: dict[str, Any] = {"physicalLocation": found.location}
+    assert result.position is not None  # a candidate has a position inside the scan root
+    primary: dict[str, Any] = {"physicalLocation": physical_data(result.position)}
     if result.resource is not None:
         primary["logicalLocations"] = [logical_data(result.resource)]
     data: dict[str, Any] = {
