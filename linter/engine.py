@@ -96,6 +96,9 @@ def run_rules(rules: Iterable[Rule], estate: Estate) -> tuple[list[Result], list
             diagnostics.append(Diagnostic(f"rule {rule.id} failed while evaluating: {reason}; please report it",
                                           rule.position, code="internal-error"))
     results.sort(key=_result_order)
+    # the rules are done: what they cached (each resource's fields as a mapping, answers and indexes) would
+    # only add to the memory of the output, which for a large export is the peak of the run
+    estate.forget_evaluation()
     return _once(results), diagnostics
 
 
@@ -195,7 +198,8 @@ def _evaluate_selected(rule: Rule, scope: Scope, resource: Resource) -> Result:
                 label = f"where the value of {item.resource.display_name} is given"
                 related.insert(0, RelatedLocation(given, label, item.resource))
                 break
-    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary, related)
+    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary,
+                  related or ())
 
 
 def _given_elsewhere(evidence: list[Evidence]) -> list[tuple[Evidence, Position]]:
@@ -254,7 +258,7 @@ def _unknown(rule: Rule, resource: Resource, position: Position, verdict: Verdic
     reason = verdict.reason or "a value the rule needs could not be determined"
     message = f"{rule.title}: cannot tell for {resource.display_name}: {reason}"
     return Result(rule, Outcome.UNKNOWN, rule.severity, message, resource, position,
-                  _related(resource, verdict.evidence), reason=reason, estate_scope=estate_scope)
+                  _related(resource, verdict.evidence) or (), reason=reason, estate_scope=estate_scope)
 
 
 def _message(rule: Rule, resource: Resource, verdict: Verdict) -> str:

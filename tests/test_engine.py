@@ -128,3 +128,23 @@ def test_a_where_that_reads_another_scope_is_tested_again_in_the_rule_s_own_scop
                                      "where: {value: {outer: name}, exists: false}")
     accounts = [make("Microsoft.Storage/storageAccounts", "st0", sku={"name": "Standard_LRS"})]
     assert [r.outcome for r in evaluate_rule(rule(text), Estate(accounts))] == [Outcome.UNKNOWN]
+
+
+def test_after_a_run_the_estate_keeps_no_evaluation_caches_and_a_second_run_is_the_same():
+    accounts = [make("Microsoft.Storage/storageAccounts", f"st{i}", sku={"name": sku})
+                for i, sku in enumerate(["Standard_LRS", "Standard_GRS", "Premium_LRS"])]
+    estate = Estate(accounts)
+    fields = [a.fields() for a in accounts]
+    first, _ = run_rules([rule(STANDARD_ACCOUNTS), rule()], estate)
+    assert estate.memo == {}
+    assert all(a.fields() is not before and a.fields() == before for a, before in zip(accounts, fields, strict=True))
+    second, _ = run_rules([rule(STANDARD_ACCOUNTS), rule()], estate)
+    assert [(r.rule.id, r.resource and r.resource.name, r.outcome, r.message) for r in first] == \
+        [(r.rule.id, r.resource and r.resource.name, r.outcome, r.message) for r in second]
+
+
+def test_results_without_related_locations_or_suppressions_share_nothing_mutable():
+    accounts = [make("Microsoft.Storage/storageAccounts", f"st{i}", sku={"name": "Standard_LRS"}) for i in range(3)]
+    results, _ = run_rules([rule(STANDARD_ACCOUNTS)], Estate(accounts))
+    assert [r.outcome for r in results] == [Outcome.FAIL] * 3
+    assert all(r.related == () and r.suppressions == () for r in results)  # immutable: one cannot leak into another
