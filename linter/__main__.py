@@ -1,5 +1,5 @@
 """`python -m linter` is the `drlint` command."""
 
-from linter.cli import main
+from linter.entry import main
 
-main(prog_name="drlint")
+main()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from linter.config import Config
@@ -21,12 +20,13 @@ from linter.inputs.live.fetch import AuditRequest, AuditResult, fetch_estate, lo
 from linter.inputs.live.plan import AuditPlan, plan_audit
 from linter.inputs.live.progress import Progress
 from linter.inputs.resource_graph import FRONT_END as RESOURCE_GRAPH
+from linter.records import record
 from linter.results import RunReport
 from linter.scan import ScanOptions, evaluate, load_rule_set
 from linter.vocabulary import DEFAULT_POSTURE
 
 
-@dataclass(slots=True)
+@record
 class Audit:
     plan: AuditPlan
     diagnostics: list[Diagnostic]  # problems loading the rules (evaluate reports them again with the results)

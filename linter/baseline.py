@@ -24,7 +24,6 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from linter import __version__
 from linter.diagnostics import Diagnostic
 from linter.inputs.jsondoc import JsonError, read_json
 from linter.model import Position
+from linter.records import field, record
 from linter.results import Outcome, Result
 
 FORMAT = "drlint-baseline"
@@ -44,7 +44,7 @@ _RECORDED = (Outcome.FAIL, Outcome.UNKNOWN)
 CODE = "baseline-error"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Entry:
     rule: str
     resource: str
@@ -57,7 +57,7 @@ class Entry:
         return self.rule.upper(), self.resource.lower(), self.fingerprint.lower()
 
 
-@dataclass(slots=True)
+@record
 class BaselineSummary:
     """How a run compared with its baseline (shown in every output format)."""
 

@@ -288,8 +288,7 @@ def audit(subscriptions: tuple[str, ...], management_groups: tuple[str, ...], al
 
 def _emit(report: RunReport, format_name: str, output: Path | None, options: WriteOptions,
           color: bool | None) -> None:
-    from dataclasses import replace
-
+    from linter.records import replace
     from linter.report import writer
 
     chosen = output_format(format_name)

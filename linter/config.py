@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter.diagnostics import Diagnostic
 from linter.model import Position
+from linter.records import field, record
 from linter.suppressions import Suppression, parse_config_suppressions
 from linter.vocabulary import FAIL_ON_LEVELS, POSTURES, SEVERITY_OVERRIDES
 
@@ -43,7 +43,7 @@ _RULE_KEYS = ("severity", "parameters")
 _DEPLOYMENT_KEYS = ("name", "template", "parameters", "location", "subscription", "resourceGroup")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RuleOverride:
     """What drlint.yaml says about one rule: a severity (or `off`) and parameter values."""
 
@@ -51,7 +51,7 @@ class RuleOverride:
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@record
 class Config:
     path: Path | None = None
     posture: str | None = None

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from linter.model import Position
+from linter.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Diagnostic:
     """A problem with an input or a rule (not a finding): bad file, bad rule, unreadable path."""
 

@@ -6,11 +6,10 @@ An exception inside one rule becomes an ERROR result for that rule, never a cras
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from linter import messages
+from linter import messages, records
 from linter.conditions import Evidence, Scope, Selection, Tri, Verdict
 from linter.conditions.dependence import CURRENT, needs
 from linter.config import RuleOverride
@@ -50,7 +49,7 @@ def plan_rules(
         if override is not None:
             if override.severity == OFF:
                 continue
-            rule = dataclasses.replace(
+            rule = records.replace(
                 rule,
                 severity=override.severity or rule.severity,
                 parameters={**rule.parameters, **override.parameters},
@@ -72,13 +71,15 @@ def types_read(rules: Iterable[Rule]) -> frozenset[str]:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        if node is None or isinstance(node, (str, int, float)):
+            continue  # most of the tree's leaves: no selection below them
         if isinstance(node, Selection):
             found.update(t.lower() for t in node.types)
-        if dataclasses.is_dataclass(node) and not isinstance(node, type):
-            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+        if records.is_record(node) and not isinstance(node, type):
+            stack.extend(getattr(node, f.name) for f in records.fields(node))
         elif isinstance(node, (list, tuple)):
             stack.extend(node)
-        elif isinstance(node, Mapping):
+        elif isinstance(node, (dict, Mapping)):  # a dict is recognised before the slower abstract check
             stack.extend(node.values())
     return frozenset(found)
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from linter import regions
+from linter.records import field, record
 
 MAX_FILES = 20_000
 MAX_BYTES = 2_000_000
@@ -35,7 +35,7 @@ _AZD_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:=[^}]*)?\}")
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
-@dataclass(slots=True)
+@record
 class Deployment:
     name: str
     template: str
@@ -45,7 +45,7 @@ class Deployment:
     notes: list[str] = field(default_factory=list)  # comments written beside the entry
 
 
-@dataclass(slots=True)
+@record
 class Survey:
     """What `init` found and concluded."""
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from linter import regions
+from linter.records import field, record
 
 
 class Unknown:
@@ -110,7 +110,7 @@ def is_unknown(value: object) -> bool:
     return isinstance(value, Unknown)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Position:
     """A place in a source file. Lines and columns are 1-based; `path` is as given to the input."""
 
@@ -135,7 +135,7 @@ class Anchor(Protocol):
     def locate(self, path: PathKey) -> Position | None: ...
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class FixedAnchor:
     """An anchor that knows one position for the resource and, optionally, some of its properties."""
 
@@ -152,7 +152,7 @@ class FixedAnchor:
         return self.position
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Origin:
     """The input a resource came from: one Resource Graph file, or one deployment of a template.
 
@@ -223,7 +223,7 @@ class ValueSource(enum.Enum):
 TRACKED_FIELDS = ("location",)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Provenance:
     source: ValueSource
     text: str | None = None  # the value as written, when it is one string (for Bicep, the Bicep text)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from linter.model import MISSING, Unknown, get_ci
+from linter.records import record
 
 WILDCARD = "*"
 Step = str | int  # a str is a field name (or WILDCARD for every element/value); an int is an array index
@@ -28,7 +28,7 @@ _SIMPLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:\d
 _SIMPLE_STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*)\]")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class FieldPath:
     text: str
     steps: tuple[Step, ...]

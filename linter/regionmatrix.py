@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from linter import regions
 from linter.model import MISSING, Estate, Resource, get_ci, is_unknown
+from linter.records import field, record
 
 HUBS = "microsoft.machinelearningservices/workspaces"
 ACCOUNTS = "microsoft.cognitiveservices/accounts"
@@ -41,7 +41,7 @@ _CATEGORIES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Cell:
     names: tuple[str, ...] = ()  # a copy is named with its kind: "st1 (geo copy)", "acr (replica)"
     gap: bool = False
@@ -60,7 +60,7 @@ class Cell:
         return shown
 
 
-@dataclass(slots=True)
+@record
 class Workload:
     title: str  # e.g. "AI Foundry hubs"
     heads: list[str]  # names of the hubs or accounts

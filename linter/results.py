@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linter.diagnostics import Diagnostic
 from linter.model import Position, Resource
+from linter.records import record
 
 if TYPE_CHECKING:
     from linter.baseline import BaselineSummary
@@ -26,14 +26,14 @@ class Outcome(enum.Enum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RelatedLocation:
     position: Position
     label: str
     resource: Resource | None = None
 
 
-@dataclass(slots=True)
+@record
 class Result:
     """One rule's verdict on one resource (or on the estate, for aggregate rules: `resource` is then the
     resource the finding is shown at, and `resources` lists every one it is about)."""
@@ -63,7 +63,7 @@ class Result:
         return bool(self.suppressions) or self.baseline_state == "unchanged"
 
 
-@dataclass(slots=True)
+@record
 class RunReport:
     """Everything a reporter needs; reporters compute nothing the engine should have."""
 

@@ -12,7 +12,6 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from linter.conditions.regex import deferred_compilation
 from linter.diagnostics import Diagnostic
 from linter.messages import unknown_placeholders
 from linter.model import Position
+from linter.records import field, record
 from linter.vocabulary import POSTURES, SEVERITIES
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SCOPES = ("resource", "estate")
 
 
-@dataclass(slots=True)
+@record
 class RuleDocs:
     what: str
     why: str
@@ -42,7 +42,7 @@ class RuleDocs:
     guidance: list[tuple[str, str]] = field(default_factory=list)  # (quoted sentence, source URL)
 
 
-@dataclass(slots=True)
+@record
 class Rule:
     id: str
     name: str

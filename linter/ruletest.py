@@ -24,18 +24,18 @@ A folder with an `expect.yaml` is a case: nothing in or below it is read as a ru
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter import records
 from linter.config import Config, check_rule_parameters, load_config
 from linter.diagnostics import Diagnostic
 from linter.engine import plan_rules, run_rules
 from linter.model import Estate, Position
+from linter.records import field, record
 from linter.report.escape import escape
 from linter.results import Outcome, Result
 from linter.rules import Rule, builtin_pack_dir, check_duplicate_ids, load_rules, rule_files
@@ -61,7 +61,7 @@ class BrokenFixture(Exception):
         return f"{self.position}: error: {self.args[0]}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Expected:
     resource: str | None
     outcome: str  # an Outcome value (lower case)
@@ -72,7 +72,7 @@ class Expected:
         return self.resource or "<estate>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Disagreement:
     """One expectation not met, or one result nobody expected."""
 
@@ -88,7 +88,7 @@ class Disagreement:
         return f"{text}\n    {escape(self.message)}" if self.message else text
 
 
-@dataclass(slots=True)
+@record
 class CaseReport:
     case: Path
     display: str
@@ -109,7 +109,7 @@ class CaseReport:
         return self.broken
 
 
-@dataclass(slots=True)
+@record
 class Suite:
     """What one `drlint rules test` runs: the rules under test and the cases that exercise them."""
 
@@ -123,7 +123,7 @@ class Suite:
         return next((r for r in self.rules if r.id.upper() == rule_id.upper()), None)
 
 
-@dataclass(slots=True)
+@record
 class SuiteReport:
     cases: list[CaseReport]
     untested: list[str]  # ids of tested rules without any case
@@ -352,7 +352,7 @@ def _in_case(problem: Diagnostic, display: str) -> str:
     if problem.position is None:
         return f"{display}: {problem.severity}: {problem.message}"
     where = problem.position
-    return str(dataclasses.replace(problem, position=Position(f"{display}/{where.file}", where.line, where.column)))
+    return str(records.replace(problem, position=Position(f"{display}/{where.file}", where.line, where.column)))
 
 
 def _scan_case(case: Path, rule: Rule, posture: str) -> tuple[list[Result], list[Diagnostic]]:

@@ -11,7 +11,6 @@ import fnmatch
 import os
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.config import Config, check_rule_overrides, check_rule_parameters, shown_path
@@ -25,6 +24,7 @@ from linter.inputs.deployments import plan as pair_files
 from linter.inputs.jsondoc import JsonDocument, JsonError, decode_text, read_json
 from linter.inputs.registry import front_end, front_ends, suffixes
 from linter.model import Estate, Position
+from linter.records import field, record
 from linter.results import RunReport
 from linter.rules import Rule, check_duplicate_ids, load_builtin_pack, load_rules
 from linter.suppressions import apply_suppressions
@@ -35,7 +35,7 @@ EXCLUDED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", 
 MAX_FILES = 100_000
 
 
-@dataclass(slots=True)
+@record
 class ScanOptions:
     """What to scan (`paths`, read by `collect`) and how to evaluate it (the rest, read by `evaluate`)."""
 

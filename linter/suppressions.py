@@ -21,12 +21,12 @@ import datetime as dt
 import fnmatch
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from linter.diagnostics import Diagnostic
 from linter.model import Position, Resource
+from linter.records import record
 from linter.results import Outcome, Result
 
 CODE = "suppression-error"
@@ -42,7 +42,7 @@ _BICEP_COMMENT = re.compile(r"^\s*//\s*drlint-disable-next-line\b(?P<rest>.*)$")
 _DECORATOR_OR_COMMENT = re.compile(r"^\s*(@|//|#disable-next-line)")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Suppression:
     rule: str  # rule id as written
     reason: str
@@ -235,7 +235,7 @@ def _multiline_string_lines(text: str) -> set[int]:
 # Applying -------------------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@record
 class _Use:
     suppression: Suppression
     used: bool = False
@@ -292,8 +292,8 @@ def apply_suppressions(results: list[Result], resources: Iterable[Resource], con
             if valid(s) and s not in result.suppressions:
                 result.suppressions = [*result.suppressions, s]  # a result's default is a shared empty tuple
 
-    for record in uses.values():
-        diagnostics.extend(_problems(record, today, known_rules, run_rules))
+    for use in uses.values():
+        diagnostics.extend(_problems(use, today, known_rules, run_rules))
     diagnostics.sort(key=lambda d: (d.position.file, d.position.line, d.position.column) if d.position else ("",))
     return diagnostics
 

@@ -6,7 +6,6 @@ the document once aliases are expanded are bounded (a "billion laughs" file is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import yaml
 
 from linter.filesafe import FileReadError, read_regular_file
 from linter.model import Position
+from linter.records import record
 
 MAX_YAML_BYTES = 1_000_000
 MAX_DEPTH = 64
@@ -29,7 +29,7 @@ class YamlError(ValueError):
         self.position = position
 
 
-@dataclass(slots=True)
+@record
 class YamlDocument:
     """A parsed YAML document and the position of every node, by path (keys as written)."""
 

@@ -109,3 +109,15 @@ def test_a_json_report_of_hostile_names_is_still_valid_json(tmp_path):
     run = drlint_process("scan", ".", "--format", "json", "--select", "DR201", cwd=tmp_path)
     data = json.loads(run.stdout)
     assert any(FORGED in r["message"] for r in data["results"])
+
+
+def test_printable_text_holds_nothing_escape_would_change():
+    # `escape` returns printable text as it is: that is only safe if every character it escapes is one
+    # `str.isprintable` rejects. Checked over every code point.
+    from linter.report.escape import _unsafe
+
+    for keep_lines in (False, True):
+        pattern = _unsafe(keep_lines)
+        caught = [c for c in map(chr, range(0x110000)) if pattern.match(c)]
+        assert caught and not any(c.isprintable() for c in caught)
+    assert escape("\u202eevil\x1b[2J") == "\\u202eevil\\x1b[2J"

@@ -183,9 +183,9 @@ def test_every_message_placeholder_is_valid():
 
 def test_the_placeholder_check_catches_mistakes():
     rule = next(r for r in rules() if r.parameters)
-    import dataclasses
+    from linter import records
 
-    broken = dataclasses.replace(rule, message="{param.nope} {nothing} {count}")
+    broken = records.replace(rule, message="{param.nope} {nothing} {count}")
     found = "\n".join(message_problems(broken))
     assert "{param.nope}: no such parameter" in found and "{nothing} names nothing" in found
 
@@ -262,15 +262,15 @@ def test_cases_live_under_their_rule():
 
 def test_the_fixture_requirement_itself(tmp_path):
     """Export cases are required for data an export shows; for data it cannot show, an UNKNOWN case."""
-    import dataclasses
+    from linter import records
 
     storage = next(r for r in rules() if r.id == "DR201")
     assert required_outcomes(storage, "resource-graph") == required_outcomes(storage, "bicep") == {"pass", "fail"}
     locked = tmp_path / "locks.yaml"
     locked.write_text(Path(storage.source).read_text().replace(
         "condition:", "condition:\n  aggregate: {select: {type: Microsoft.Authorization/locks}}\n  greater: 0\nx:", 1))
-    assert selected_types(dataclasses.replace(storage, source=str(locked))) == {
+    assert selected_types(records.replace(storage, source=str(locked))) == {
         "microsoft.machinelearningservices/workspaces", "microsoft.authorization/locks"}
-    assert required_outcomes(dataclasses.replace(storage, source=str(locked)), "resource-graph") == {"unknown"}
+    assert required_outcomes(records.replace(storage, source=str(locked)), "resource-graph") == {"unknown"}
     # a template shows the locks it deploys, never that there is none
-    assert required_outcomes(dataclasses.replace(storage, source=str(locked)), "bicep") == {"pass", "unknown"}
+    assert required_outcomes(records.replace(storage, source=str(locked)), "bicep") == {"pass", "unknown"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from linter.model import Estate, Resource
+from linter.records import field, record
 
 
 class Tri(enum.Enum):
@@ -24,7 +24,7 @@ class ConditionError(ValueError):
         self.path = path
 
 
-@dataclass(slots=True)
+@record
 class Evidence:
     """A value a condition read: where it lives (for locations) and what it was (for messages)."""
 
@@ -33,7 +33,7 @@ class Evidence:
     value: Any
 
 
-@dataclass(slots=True)
+@record
 class Verdict:
     tri: Tri
     reason: str | None = None
@@ -41,7 +41,7 @@ class Verdict:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@record
 class Scope:
     """What a condition is evaluated against.
 
@@ -72,7 +72,7 @@ class Condition:
         raise NotImplementedError
 
 
-@dataclass(slots=True)
+@record
 class Combination(Condition):
     """allOf / anyOf: the first part with the `decisive` outcome decides (FAIL for allOf, PASS for anyOf);
     otherwise any UNKNOWN part makes the whole UNKNOWN; otherwise the other outcome."""
@@ -106,7 +106,7 @@ def AnyOf(parts: list[Condition]) -> Combination:
     return Combination(parts, Tri.PASS)
 
 
-@dataclass(slots=True)
+@record
 class Not(Condition):
     part: Condition
 

@@ -14,9 +14,9 @@ need everything, so an extension of the language is never reused wrongly.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
+from linter import records
 from linter.conditions.core import Combination, Not
 from linter.conditions.operands import FieldOf, Literal, Param, RegionFunction, ScopeOf
 from linter.conditions.operators import Compare, Count, Exists, Match, Subject
@@ -58,8 +58,8 @@ def subject_paths(node: Any) -> tuple[FieldPath, ...]:
         elif isinstance(value, (list, tuple)):
             for item in value:
                 walk(item)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, (type, FieldPath)):
-            for item in dataclasses.fields(value):
+        elif records.is_record(value) and not isinstance(value, (type, FieldPath)):
+            for item in records.fields(value):
                 walk(getattr(value, item.name))
 
     walk(node)

@@ -3,13 +3,13 @@ region facts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from linter import regions
 from linter.conditions.core import ConditionError, Scope
 from linter.model import MISSING, Unknown, derived, get_ci
 from linter.paths import FieldPath, PathError, compile_path, resolve
+from linter.records import record
 
 
 class Operand:
@@ -19,7 +19,7 @@ class Operand:
         raise NotImplementedError
 
 
-@dataclass(slots=True)
+@record
 class Literal(Operand):
     value: Any
 
@@ -27,7 +27,7 @@ class Literal(Operand):
         return self.value
 
 
-@dataclass(slots=True)
+@record
 class Param(Operand):
     name: str
 
@@ -35,7 +35,7 @@ class Param(Operand):
         return scope.params.get(self.name, MISSING)
 
 
-@dataclass(slots=True)
+@record
 class FieldOf(Operand):
     """`{field: p}` (the current root), `{outer: p}` (the scope before ref/aggregate), `{subject: p}`."""
 
@@ -55,7 +55,7 @@ class FieldOf(Operand):
         return resolve(scope.subject.fields(), self.path)
 
 
-@dataclass(slots=True)
+@record
 class RegionFunction(Operand):
     """`{pairedRegion: operand}` and `{geography: operand}`: facts from the region table."""
 
@@ -80,7 +80,7 @@ class RegionFunction(Operand):
         return regions.geography(region) or MISSING
 
 
-@dataclass(slots=True)
+@record
 class ScopeOf(Operand):
     """`{scopeOf: operand}`: the scope a resource id lives in, i.e. the id before its last `/providers/`
     segment. For an extension resource (a lock, a role assignment) that is the resource, resource group or

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from linter.conditions.core import Condition, Evidence, Scope, Tri, Verdict
 from linter.conditions.operands import Operand
 from linter.model import MISSING, Unknown, known_different, same_value
 from linter.paths import FieldPath, resolve
+from linter.records import record
 
 MAX_MATCH_INPUT = 4096  # regexes from rule files run on untrusted values: bound what they scan
 
@@ -139,7 +139,7 @@ OPERATORS = (*_COMPARATORS, "exists", "match", "count")
 LIST_OPERANDS = {"in", "notIn", "subsetOf"}
 
 
-@dataclass(slots=True)
+@record
 class Subject:
     """The left-hand side of a comparison: a field path, or an operand (`value:`)."""
 
@@ -156,7 +156,7 @@ class Subject:
         return self.path.text if self.path is not None else "value"
 
 
-@dataclass(slots=True)
+@record
 class Compare(Condition):
     subject: Subject
     operator: str
@@ -195,7 +195,7 @@ class Compare(Condition):
         return [Evidence(scope.resource, self.subject.path.key(), value)]
 
 
-@dataclass(slots=True)
+@record
 class Exists(Condition):
     subject: Subject
     expected: bool
@@ -212,7 +212,7 @@ class Exists(Condition):
         return Verdict(Tri.PASS if present == self.expected else Tri.FAIL, None, evidence, {"actual": value})
 
 
-@dataclass(slots=True)
+@record
 class Match(Condition):
     subject: Subject
     pattern: Any  # a compiled RE2 pattern (see regex.py): linear-time `search`
@@ -231,7 +231,7 @@ class Match(Condition):
         return Verdict(Tri.PASS if self.pattern.search(value) else Tri.FAIL, None, evidence, facts)
 
 
-@dataclass(slots=True)
+@record
 class Bounds:
     """A measured number known only to lie in [low, high] (high may be infinite)."""
 
@@ -262,7 +262,7 @@ _ORDER_TESTS: dict[str, Callable[[float, float], bool]] = {
 }
 
 
-@dataclass(slots=True)
+@record
 class Count(Condition):
     """`field: arr, count: N` (length equals N) or `count: {where: cond, <op>: N}`."""
 

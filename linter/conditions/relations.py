@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from linter import messages
@@ -14,9 +13,10 @@ from linter.conditions.operands import Operand
 from linter.conditions.operators import Bounds, fold, number
 from linter.model import MISSING, Resource, Unknown
 from linter.paths import FieldPath, resolve
+from linter.records import record
 
 
-@dataclass(slots=True)
+@record
 class Ref(Condition):
     """Follow a resource-id field to the resource it names and evaluate `condition` there."""
 
@@ -71,7 +71,7 @@ def _copy_verdict(verdict: Verdict) -> Verdict:
     return Verdict(verdict.tri, verdict.reason, list(verdict.evidence), dict(verdict.facts))
 
 
-@dataclass(slots=True)
+@record
 class Selection:
     """Which resources an aggregate (or a rule) looks at."""
 
@@ -171,7 +171,7 @@ def _orphan_doubt(orphan: Resource, parent: Resource) -> str:
     return f"whether the {kind} resource {orphan.display_name} belongs to {parent.display_name} is not known: {why}"
 
 
-@dataclass(slots=True)
+@record
 class Aggregate(Condition):
     """A number measured over a selection (`count`, or the number of `distinct` values of a field),
     optionally after following each member's resource-id field (`via`), compared with an operator."""
@@ -278,7 +278,7 @@ class Aggregate(Condition):
         return target, None
 
 
-@dataclass(slots=True)
+@record
 class Collect(Operand):
     """`{collect: {select: ..., field: path}}`: the distinct values of a field over a selection, as a list
     (e.g. the principals with a role on other hubs), to compare whole sets with `subsetOf`.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from linter.conditions.core import Combination, Condition, Not, Scope, Tri
@@ -18,6 +17,7 @@ from linter.conditions.dependence import CURRENT, OUTER, SELECTION, SUBJECT, nee
 from linter.conditions.operators import Compare, Subject, fold
 from linter.model import Estate, Resource, Unknown
 from linter.paths import resolve
+from linter.records import field, record
 
 if TYPE_CHECKING:
     from linter.conditions.relations import Collect, Selection
@@ -177,7 +177,7 @@ def _index(estate: Estate, selection: Selection, operator: str, member_side: Any
 _UNSURE = object()  # a member only possibly selected, with no reason of its own: plain evaluation words it
 
 
-@dataclass(slots=True)
+@record
 class _Buckets:
     """What a `collect` needs of its selection's members, once per estate."""
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from linter.diagnostics import Diagnostic
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import Origin, Resource, UnreadInputs
+from linter.records import field, record
 
 
-@dataclass(slots=True)
+@record
 class Loaded:
     """What a front end produced from its files, and what a run collected from all of them: everything
     evaluation needs from the inputs (the scan's `collect` makes one; `evaluate` turns it into a report)."""
@@ -46,7 +46,7 @@ class Loaded:
         self.categories |= other.categories
 
 
-@dataclass(slots=True)
+@record
 class LoadContext:
     """What every front end may use: the scan root (no file outside it is ever read) and the config."""
 
@@ -88,7 +88,7 @@ class LoadContext:
         return False
 
 
-@dataclass(slots=True)
+@record
 class InputFile:
     path: Path
     display: str

@@ -24,12 +24,12 @@ the scan asks every front end, this module pairs the facts once, and each front 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter.inputs.cycles import unrooted_starts
 from linter.model import Position
+from linter.records import field, record
 from linter.results import Diagnostic
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ BICEP = "bicep"
 TEMPLATE_SUFFIXES = {".json": ARM, ".jsonc": ARM, ".bicep": BICEP}
 
 
-@dataclass(slots=True)
+@record
 class TemplateFacts:
     """What the planner needs to know about one template file."""
 
@@ -52,7 +52,7 @@ class TemplateFacts:
     uses: frozenset[Path] = frozenset()  # templates it deploys as modules or linked templates
 
 
-@dataclass(slots=True)
+@record
 class ParameterFacts:
     path: Path  # resolved
     display: str
@@ -61,7 +61,7 @@ class ParameterFacts:
     parameter_names: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@record
 class Deployment:
     label: str  # unique among the run's deployments
     template: Path
@@ -72,7 +72,7 @@ class Deployment:
     config_position: Position | None = None  # the drlint.yaml entry, for diagnostics about it
 
 
-@dataclass(slots=True)
+@record
 class DeploymentPlan:
     deployments: list[Deployment] = field(default_factory=list)
     skipped: dict[Path, str] = field(default_factory=dict)  # template -> why it is not deployed on its own
@@ -82,7 +82,7 @@ class DeploymentPlan:
         return [d for d in self.deployments if d.front_end == name]
 
 
-@dataclass(slots=True)
+@record
 class ConfigEntries:
     """drlint.yaml `deployments:`: the entries, where the file is (paths are relative to its folder) and where
     each entry is written."""

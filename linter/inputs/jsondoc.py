@@ -19,12 +19,12 @@ import sys
 from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from linter.filesafe import FileReadError, read_regular_file
 from linter.model import Position
+from linter.records import field, record
 
 # A safety limit against a runaway file, not a judgement on exports: 100,000 Resource Graph rows are ~75 MB.
 MAX_JSON_BYTES = 1024 * 1024 * 1024
@@ -56,7 +56,7 @@ def max_json_bytes() -> int:
     return MAX_JSON_BYTES
 
 
-@dataclass(slots=True)
+@record
 class JsonDocument:
     display: str  # the path shown to users (relative to the scan root, `/` separators)
     text: str  # comment-free text with the same offsets as the file
@@ -77,7 +77,7 @@ class JsonDocument:
         return found
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class JsonAnchor:
     """Anchors a resource at `base` inside a JSON document; property paths extend the base path."""
 

@@ -10,7 +10,6 @@ resources whose parent is found from their id. Every resource knows its row, so 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from linter.diagnostics import Diagnostic
 from linter.inputs import RESOURCE, InputFile, LoadContext, Loaded
 from linter.inputs.jsondoc import JsonAnchor, JsonDocument, JsonError, LazyRows, PathKey
 from linter.model import MISSING, Origin, Position, Resource, Unknown, get_ci
+from linter.records import record
 
 # Types Resource Graph does not index: rules that need them are UNKNOWN on a Resource Graph estate, not FAIL.
 NOT_INDEXED = {
@@ -50,7 +50,7 @@ _TOP_FIELDS = ("id", "name", "type", "kind", "location", "sku", "properties", "t
 _EXTRA_FIELDS = ("resourceGroup", "subscriptionId", "tenantId", "managedBy", "plan", "extendedLocation")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class RowAnchor:
     """A table-format row: cells have no names in the file, so every property points at the row."""
 
@@ -69,7 +69,7 @@ def rows_of(data: Any, base: PathKey = ()) -> tuple[list[tuple[PathKey, Mapping[
     return [(table.path(i), table.row(i)) for i in range(len(table.rows))], table.names is not None
 
 
-@dataclass(slots=True)
+@record
 class RowTable:
     """The rows of one document: a list (or LazyRows) at `base`, with column names for table format."""
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TextIO
 
+from linter.records import record
 from linter.report.writing import WriteOptions
 from linter.results import RunReport
 
 Writer = Callable[[RunReport, TextIO, WriteOptions], None]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class OutputFormat:
     name: str
     module: str  # the writer's module, imported on use

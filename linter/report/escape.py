@@ -10,12 +10,17 @@ write such characters as visible `\\xNN` / `\\uNNNN` escapes. Machine formats (J
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # C0 controls and DEL, C1 controls, the bidirectional controls (ALM, LRM/RLM, embeddings and overrides,
 # isolates), the line and paragraph separators, and lone surrogates (not valid text; they crash an encoder).
 _OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
-_UNSAFE = re.compile(f"[\x00-\x1f{_OTHERS}]")
-_UNSAFE_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")
+
+
+@lru_cache(maxsize=2)
+def _unsafe(keep_lines: bool) -> re.Pattern[str]:
+    # Compiled on first need: most text is printable and never reaches these.
+    return re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]" if keep_lines else f"[\x00-\x1f{_OTHERS}]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -26,10 +31,11 @@ def _visible(match: re.Match[str]) -> str:
 def escape(text: object) -> str:
     """One line of text, safe to print: nothing in it acts on the terminal or starts a new line."""
     value = text if isinstance(text, str) else str(text)
-    return _UNSAFE.sub(_visible, value)
+    # Every character escaped here is one `isprintable` rejects (Cc, Cf, Cs, Zl, Zp): printable text is safe.
+    return value if value.isprintable() else _unsafe(False).sub(_visible, value)
 
 
 def escape_block(text: object) -> str:
     """Like `escape`, keeping newlines and tabs (for multi-line text such as a rule's documentation)."""
     value = text if isinstance(text, str) else str(text)
-    return _UNSAFE_KEEP_LINES.sub(_visible, value)
+    return value if value.isprintable() else _unsafe(True).sub(_visible, value)

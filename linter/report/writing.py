@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from linter.records import record
 from linter.results import Outcome, Result, RunReport
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class WriteOptions:
     show_unknown: bool = False  # also report checks whose outcome is UNKNOWN, with the reason
     colour: bool = False  # ANSI colours (only formats declared `colour=True` use them)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import shutil
@@ -11,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from linter import __version__
+from linter import __version__, records
 from linter.config import Config
 from linter.diagnostics import Diagnostic
 from linter.model import Origin, Position
@@ -169,7 +168,7 @@ def test_unknowns_are_notes_only_when_asked_for():
 
 def test_unknown_reason_is_added_when_the_message_lacks_it(rules):
     rule = rules["DR201"]
-    unknown = dataclasses.replace(failure(rule, 3), outcome=Outcome.UNKNOWN, message="Cannot tell.",
+    unknown = records.replace(failure(rule, 3), outcome=Outcome.UNKNOWN, message="Cannot tell.",
                                   reason="the sku is a parameter")
     (result,) = sarif_of(report_of([unknown], rules))["runs"][0]["results"]
     assert result["level"] == "note" and result["message"]["text"] == (
@@ -249,7 +248,7 @@ def test_error_outcomes_are_notifications_not_results(rules):
 @pytest.mark.parametrize("position", [None, Position("/elsewhere/estate.json", 3, 1), Position("../up.json", 3, 1)])
 def test_a_finding_without_a_usable_position_is_left_out_with_a_notification(rules, position):
     rule = rules["DR202"]
-    lost = dataclasses.replace(failure(rule, 3), position=position)
+    lost = records.replace(failure(rule, 3), position=position)
     log = sarif_of(report_of([lost, failure(rule, 9)], rules))
     run = log["runs"][0]
     assert len(run["results"]) == 1 and github_problems(log) == []
@@ -333,9 +332,9 @@ def test_many_related_locations_are_capped_and_linked_briefly(rules):
 
 
 def test_rule_tags_are_unique_and_at_most_20_and_descriptions_are_clipped(rules):
-    rule = dataclasses.replace(
+    rule = records.replace(
         rules["DR202"], tags=("storage", "Storage", *[f"t{i}" for i in range(30)]),
-        docs=dataclasses.replace(rules["DR202"].docs, what="word " * 400), builtin=False)
+        docs=records.replace(rules["DR202"].docs, what="word " * 400), builtin=False)
     report = report_of([failure(rule, 1)], {"DR202": rule})
     log = sarif_of(report)
     assert github_problems(log) == [] and schema_problems(log, schema_path()) == []
@@ -403,7 +402,7 @@ def test_result_data_is_what_the_sarif_om_objects_serialize_to(rules, outcome):
                    line=9)
     related = [RelatedLocation(Position("estate.json", 9, 3), "replica [0]", replica),
                RelatedLocation(Position("estate.json", 12, 1), "no resource")]
-    result = dataclasses.replace(failure(rule, 4, related=related), outcome=outcome, reason="why")
+    result = records.replace(failure(rule, 4, related=related), outcome=outcome, reason="why")
     found = candidate(result, Fingerprints(REPO))
     assert found is not None
     assert SERIALIZER.to_data(to_sarif(found, 3)) == SERIALIZER.to_data(_as_sarif_om(found, 3))

@@ -4,7 +4,6 @@ says about how it is deployed, and the values a parameter file gives (azd placeh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,10 @@ from linter.inputs.azd import has_placeholder, substitute
 from linter.inputs.deployments import ARM, ParameterFacts, TemplateFacts
 from linter.inputs.jsondoc import JsonDocument, JsonError, read_json
 from linter.model import Position, Unknown
+from linter.records import record
 
 
-@dataclass(slots=True)
+@record
 class SourceFile:
     path: Path  # resolved
     display: str

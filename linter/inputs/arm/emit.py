@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from linter.inputs.arm.instances import DEPLOYMENTS, Instance
@@ -12,6 +11,7 @@ from linter.inputs.arm.scope import RESOURCE_GROUP_REASON, SUBSCRIPTION_REASON, 
 from linter.inputs.arm.template import TemplateRun
 from linter.inputs.jsondoc import JsonAnchor
 from linter.model import TRACKED_FIELDS, Origin, Resource, Unknown
+from linter.records import record
 
 
 def emit(run: TemplateRun, origin: Origin, out: list[Resource]) -> None:
@@ -46,7 +46,7 @@ def _resource(instance: Instance, fields: dict[str, Any], origin: Origin) -> Res
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class TemplateAnchor(JsonAnchor):
     """A template resource's anchor, which also says where a property's value is given when that is not at
     the property (a parameter file, a module's caller, a variable): what the user edits."""

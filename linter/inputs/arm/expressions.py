@@ -8,33 +8,34 @@ the corpus of modules repeats them across files), so parsing is cached by string
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from linter.records import record
 
 
 class ExpressionError(ValueError):
     """A string that looks like an expression but does not parse."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Lit:
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Call:
     name: str  # lower case; user-defined functions are `namespace.name`
     args: tuple[Node, ...]
     spelled: str  # as written, for messages
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Member:
     target: Node
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Index:
     target: Node
     index: Node

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from linter.inputs.arm.evaluator import Env, evaluate_string, resolve
 from linter.inputs.arm.scope import DeploymentContext
 from linter.model import Unknown
+from linter.records import record
 
 if TYPE_CHECKING:
     from linter.inputs.arm.template import TemplateRun
@@ -17,7 +17,7 @@ PathKey = tuple[str | int, ...]
 DEPLOYMENTS = "microsoft.resources/deployments"
 
 
-@dataclass(slots=True)
+@record
 class ParameterInput:
     value: Any
     literal: bool = False  # written as a literal where it is passed (see provenance.is_literal)
@@ -26,7 +26,7 @@ class ParameterInput:
     written: tuple[Any, Any, Any] | None = None
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Decl:
     """A resource as declared: its JSON, where it is, its parent when nested in another resource."""
 
@@ -36,7 +36,7 @@ class Decl:
     parent: Decl | None = None
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Instance:
     """One deployed copy of a declared resource (a copy loop makes several)."""
 

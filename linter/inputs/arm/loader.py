@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from linter.inputs.deployments import ARM, Deployment, plan_for
 from linter.inputs.jsondoc import JsonDocument
 from linter.inputs.observability import TEMPLATE_IF_NONE_TYPES, TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
+from linter.records import record
 
 PathKey = tuple[str | int, ...]
 MAX_DIAGNOSTICS_PER_FILE = 50
@@ -127,7 +127,7 @@ def describe(files: list[Any]) -> tuple[list[Any], list[Any]]:
     return templates, parameters
 
 
-@dataclass(slots=True)
+@record
 class Plan:
     label: str
     template: SourceFile

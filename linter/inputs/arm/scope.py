@@ -10,12 +10,12 @@ placeholder would produce a plausible but wrong name, so the hash functions refu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from typing import Any
 
 from linter import regions
 from linter.inputs.arm.functions.core import EvalError
 from linter.model import Unknown, derived
+from linter.records import record, replace
 
 LOCATION_REASON = "location comes from resourceGroup().location; set the deployment's location in drlint.yaml"
 SUBSCRIPTION_REASON = "the subscription is not known; set the deployment's subscription in drlint.yaml"
@@ -34,7 +34,7 @@ def level_of_schema(schema: Any) -> str:
     return "resourceGroup"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class DeploymentContext:
     label: str  # names the deployment in placeholders and messages
     name: str | Unknown

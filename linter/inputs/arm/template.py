@@ -12,7 +12,6 @@ instances, lookups by symbol and id; the expansion itself is `resources.py`) and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +27,10 @@ from linter.inputs.arm.userfunctions import UserFunctions
 from linter.inputs.arm.variables import Variables
 from linter.inputs.jsondoc import JsonDocument
 from linter.model import Unknown
+from linter.records import field, record
 
 
-@dataclass(slots=True)
+@record
 class TemplateRun:
     """The evaluation scope of one template (what `Env.run` is), composed of one collaborator per section;
     its methods are the interface the evaluator, the resource expansion and the loaders use."""

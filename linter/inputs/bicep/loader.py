@@ -3,12 +3,11 @@ machinery, and turn the instances into resources (positions in the `.bicep` file
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter import records
 from linter.diagnostics import Diagnostic
 from linter.inputs import InputFile, LoadContext, Loaded
 from linter.inputs.arm.budget import budget_diagnostic_text
@@ -28,6 +27,7 @@ from linter.inputs.deployments import BICEP, Deployment, plan_for
 from linter.inputs.jsondoc import JsonError, read_json
 from linter.inputs.observability import TEMPLATE_IF_NONE_TYPES, TEMPLATE_PARTIAL_TYPES
 from linter.model import Origin, Position, Resource
+from linter.records import record
 
 
 def load(files: list[InputFile], ctx: LoadContext) -> Loaded:
@@ -52,7 +52,7 @@ def load(files: list[InputFile], ctx: LoadContext) -> Loaded:
     return loaded
 
 
-@dataclass(slots=True)
+@record
 class Plan:
     label: str
     template: ParsedFile
@@ -172,6 +172,6 @@ def _bicep_source_texts(resource: Resource) -> None:
             continue  # the literal written elsewhere (a caller's variable) is the text to show
         source = document.source_text((*anchor.base, name))
         if source:
-            resource.provenance[name] = dataclasses.replace(provenance, text=source)
+            resource.provenance[name] = records.replace(provenance, text=source)
 
 

@@ -6,7 +6,6 @@ here, so no template can make drlint read outside the scanned tree or an unbound
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.diagnostics import Diagnostic
@@ -16,11 +15,12 @@ from linter.inputs.bicep.syntax import ast as A
 from linter.inputs.bicep.syntax.parser import MAX_SOURCE_CHARS, parse
 from linter.inputs.bicep.syntax.problems import SyntaxProblem
 from linter.model import Position
+from linter.records import field, record
 
 MAX_LOADED_BYTES = 4 * 1024 * 1024  # load*Content(): Bicep's own limits are lower still
 
 
-@dataclass(slots=True)
+@record
 class ParsedFile:
     path: Path  # resolved
     display: str

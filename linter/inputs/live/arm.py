@@ -10,20 +10,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from linter.inputs.live.children import ChildList
 from linter.inputs.live.http import Pacer, RequestFailed, call
 from linter.inputs.live.progress import Progress
+from linter.records import field, record
 
 CONCURRENCY = 8
 MAX_LIST_PAGES = 1000
 SUBSCRIPTIONS_API = "2022-12-01"
 
 
-@dataclass(slots=True)
+@record
 class ListOutcome:
     rows: list[dict[str, Any]] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # parent id -> reason

@@ -10,15 +10,16 @@ import ipaddress
 import json
 import os
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from linter.records import record
 
 TOKEN_VARIABLE = "DRLINT_ACCESS_TOKEN"
 AUTH_MODES = ("default", "cli", "managed-identity", "token")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Cloud:
     name: str
     resource_manager: str  # Resource Manager and Resource Graph endpoint

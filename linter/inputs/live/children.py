@@ -8,13 +8,13 @@ returns the locks of the subscription, its resource groups and its resources), n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from linter.records import record
 
 LOCKS = "microsoft.authorization/locks"
 SUBSCRIPTION = "microsoft.resources/subscriptions"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class ChildList:
     type: str  # lower-case child type
     parent: str  # lower-case parent type (SUBSCRIPTION for locks)

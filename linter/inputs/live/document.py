@@ -16,12 +16,12 @@ for a saved file, so both give the same findings for the same resources.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from linter.diagnostics import Diagnostic
 from linter.inputs.live.children import CHILD_LISTS, SUBSCRIPTION
 from linter.model import Origin, Position, Resource
+from linter.records import field, record
 
 RECORD_KEY = "drlint"
 FORMAT = "drlint-audit/1"
@@ -34,7 +34,7 @@ KEPT_FIELDS = ("id", "name", "type", "location", "kind", "sku", "properties", "t
                "subscriptionId", "resourceGroup", "tenantId", "managedBy", "plan", "extendedLocation")
 
 
-@dataclass(slots=True)
+@record
 class FailedScope:
     describe: str  # "12 subscriptions (a ... b)", "management group x"
     subscriptions: list[str]
@@ -43,7 +43,7 @@ class FailedScope:
     reason: str
 
 
-@dataclass(slots=True)
+@record
 class AuditRecord:
     fetched: set[str] = field(default_factory=set)
     not_fetched: dict[str, str] = field(default_factory=dict)

@@ -12,12 +12,12 @@ their connections). A parent that was never listed stays UNKNOWN for that child 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from linter.engine import run_rules
 from linter.inputs.live.document import complete_row
 from linter.model import Estate, FixedAnchor, Origin, Position, Resource
+from linter.records import field, record
 from linter.rules import Rule
 
 NOT_LISTED_YET = "not listed yet"
@@ -43,7 +43,7 @@ class RecordingEstate(Estate):
         return found
 
 
-@dataclass(slots=True)
+@record
 class Needs:
     children: dict[str, set[str | None]] = field(default_factory=dict)  # child type -> parent ids (None: all)
     missing: set[str] = field(default_factory=set)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from linter.inputs import Loaded
@@ -39,12 +38,13 @@ from linter.inputs.live.http import Pacer, RequestFailed, Unauthorized
 from linter.inputs.live.plan import MAX_FOLLOW_UP_IDS, AuditPlan, table_of
 from linter.inputs.live.progress import Progress
 from linter.model import FixedAnchor, Origin, Position, Resource
+from linter.records import field, record
 
 __all__ = ["AuditRequest", "AuditResult", "EndpointError", "NothingToAudit", "SignInError", "fetch_estate",
            "load_live"]
 
 
-@dataclass(slots=True)
+@record
 class AuditRequest:
     subscriptions: list[str] = field(default_factory=list)
     management_groups: list[str] = field(default_factory=list)
@@ -55,7 +55,7 @@ class AuditRequest:
     batch_size: int = BATCH_SIZE
 
 
-@dataclass(slots=True)
+@record
 class AuditResult:
     rows: list[dict[str, Any]]
     record: AuditRecord

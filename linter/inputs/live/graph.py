@@ -8,19 +8,19 @@ returned are kept and marked incomplete, so rules there become UNKNOWN rather th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from linter.inputs.live.http import Pacer, RequestFailed, call
 from linter.inputs.live.plan import TableQuery
 from linter.inputs.live.progress import Progress
+from linter.records import field, record
 
 PAGE_SIZE = 1000  # the most Resource Graph returns a page
 BATCH_SIZE = 250  # subscriptions a request (Microsoft's guidance: fewer than 300)
 MAX_PAGES = 10_000  # a batch with more pages (10 million rows) is cut off and reported
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Scope:
     """One request's scope: a batch of subscriptions, one management group, or the whole tenant."""
 
@@ -37,7 +37,7 @@ class Scope:
         return f"{len(self.subscriptions)} subscriptions ({self.subscriptions[0]} ... {self.subscriptions[-1]})"
 
 
-@dataclass(slots=True)
+@record
 class ScopeFailure:
     scope: Scope
     table: str

@@ -19,11 +19,11 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from linter.inputs.live.auth import first_line
 from linter.inputs.live.progress import Progress
+from linter.records import field, record
 
 T = TypeVar("T")
 MAX_THROTTLED = 8  # 429s in a row before a request is given up
@@ -83,7 +83,7 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     return seconds if seconds == seconds and seconds >= 0 else None  # not NaN
 
 
-@dataclass(slots=True)
+@record
 class Stats:
     requests: int = 0
     throttled: int = 0  # 429 responses
@@ -92,7 +92,7 @@ class Stats:
     waited: float = 0.0  # seconds (before scaling)
 
 
-@dataclass(slots=True)
+@record
 class Pacer:
     """Shared by every request to one service: the quota the service reported, and the waits it implies."""
 

@@ -13,18 +13,18 @@ a rule could FAIL on a value that exists.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
+from linter import records
 from linter.conditions.core import Combination, Condition, Tri
 from linter.conditions.operands import Literal
 from linter.conditions.operators import Compare, Exists
 from linter.conditions.relations import Aggregate, Ref, Selection
 from linter.inputs.live.children import CHILD_LISTS, LOCKS, SUBSCRIPTION, ChildList, depth
 from linter.paths import FieldPath
+from linter.records import field, record
 from linter.rules import Rule
 
 RESOURCES, CONTAINERS, AUTHORIZATION = "resources", "resourcecontainers", "authorizationresources"
@@ -75,7 +75,7 @@ def kql_string(value: str) -> str | None:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-@dataclass(slots=True)
+@record
 class TableQuery:
     table: str
     types: dict[str, str | None] = field(default_factory=dict)  # lower-case type -> pushed-down filter, or None
@@ -97,7 +97,7 @@ class TableQuery:
         return f"{self.table}\n| where {where}\n| project {', '.join(self.columns)}\n| order by id asc"
 
 
-@dataclass(slots=True)
+@record
 class AuditPlan:
     queries: list[TableQuery]
     children: list[ChildList]  # Resource Manager list calls, parents before children
@@ -257,8 +257,8 @@ def _walk(value: Any, seen: set[int] | None = None) -> Iterator[Any]:
     if isinstance(value, (list, tuple)):
         for item in value:
             yield from _walk(item, seen)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type) and not isinstance(value, FieldPath):
-        for item in dataclasses.fields(value):
+    elif records.is_record(value) and not isinstance(value, type) and not isinstance(value, FieldPath):
+        for item in records.fields(value):
             if item.name in ("docs", "position"):
                 continue
             yield from _walk(getattr(value, item.name), seen)

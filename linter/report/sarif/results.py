@@ -12,7 +12,6 @@ converted (the caller reports it as a notification): GitHub rejects the whole up
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -21,6 +20,7 @@ import sarif_om as sarif
 
 from linter.inputs import SOURCE_LINE
 from linter.inputs.registry import front_end
+from linter.records import record
 from linter.report.sarif.fingerprints import Fingerprints
 from linter.report.sarif.locations import (
     escape_link_text,
@@ -37,7 +37,7 @@ MAX_RELATED = MAX_LOCATIONS - 1
 MESSAGE_LINKS = 5  # related locations named in the message; the rest are still listed as related locations
 
 
-@dataclass(slots=True)
+@record
 class Candidate:
     """A finding that can be a SARIF result, with what must be decided before the 25,000 cap is applied."""
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.inputs.arm.functions.core import EvalError, expect, register
 
+if TYPE_CHECKING:
+    import ipaddress
+
 
 def _network(value: Any, function: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    import ipaddress  # here, not at the top: few templates use CIDR functions, and every scan would pay for it
+
     return ipaddress.ip_network(expect(value, str, function), strict=False)
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from linter.model import MISSING, Unknown, get_ci
+from linter.records import record
 
 
 class EvalError(ValueError):
@@ -89,7 +89,7 @@ def check_int(value: int, function: str) -> int:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Function:
     call: Callable[..., Any]
     lazy: bool = False

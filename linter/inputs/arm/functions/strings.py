@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import urllib.parse
@@ -142,11 +141,15 @@ def format_(env: Any, template: Any, *args: Any) -> str:
 def base64_(env: Any, value: Any) -> str:
     text = expect(value, str, "base64")
     check_chars(len(text) * 4 // 3 * 4, "base64")  # up to 4 UTF-8 bytes a character, 4/3 as base64
+    import base64  # here: the base64 functions are rare in templates, and every scan would import it
+
     return base64.b64encode(text.encode()).decode()
 
 
 @register("base64ToString", min_args=1, max_args=1)
 def base64_to_string(env: Any, value: Any) -> str:
+    import base64
+
     return base64.b64decode(expect(value, str, "base64ToString")).decode("utf-8")
 
 
@@ -165,6 +168,8 @@ def data_uri_to_string(env: Any, value: Any) -> str:
     text = expect(value, str, "dataUriToString")
     header, _, payload = text.partition(",")
     if ";base64" in header:
+        import base64
+
         return base64.b64decode(payload).decode("utf-8")
     return urllib.parse.unquote(payload)
 

@@ -14,7 +14,6 @@ arrays stay JSON (so positions can be recorded for each property) and only the l
 
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -307,6 +306,8 @@ class ExpressionTranslator:
             self.load_problem(node, f"{node.name}(): {data}")
             return self.unknown(f"{node.name}(): {data}")
         if lowered == "loadfileasbase64":
+            import base64  # here: rare in templates, and every Bicep scan would import it
+
             return quote(base64.b64encode(data).decode("ascii"))
         text = data.decode("utf-8-sig", errors="replace")
         if lowered == "loadtextcontent":

@@ -4,12 +4,11 @@ forwards freely."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from linter.inputs.bicep.syntax import ast as A
+from linter.records import field, record
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class ResourceSym:
     symbol: str  # the template's symbolic name (`parent::child` for a nested child)
     decl: A.Resource
@@ -35,7 +34,7 @@ class ResourceSym:
         return node
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class ModuleSym:
     symbol: str
     decl: A.Module
@@ -50,7 +49,7 @@ class ModuleSym:
         return self.source is not None and self.source.split(":", 1)[0].split("/", 1)[0] in ("br", "ts")
 
 
-@dataclass(slots=True)
+@record
 class Symbols:
     target_scope: str = "resourceGroup"
     params: dict[str, A.Param] = field(default_factory=dict)

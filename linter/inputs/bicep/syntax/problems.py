@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from linter.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class SyntaxProblem:
     """A syntax error at a 1-based line and column of `path`.
 
