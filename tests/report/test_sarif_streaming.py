@@ -11,16 +11,24 @@ import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import linter.report.sarif as module
-from linter.model import Origin, Position
+from linter.config import Config
+from linter.model import Origin, Position, Resource, Unknown
+from linter.records import replace
 from linter.report.sarif import SERIALIZER, build_log, render, write, write_log
 from linter.report.writing import WriteOptions
 from linter.results import Outcome, RelatedLocation, Result, RunReport
 from linter.rules import builtin_pack_dir, load_rules
+from linter.scan import ScanOptions, run_scan
+from tests.conftest import FIXTURES
 from tests.helpers import make
 
 COUNT = 40
+FUZZ = settings(max_examples=200, deadline=None, database=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 class Pipe(io.StringIO):
@@ -139,8 +147,8 @@ def test_gzipped_size_does_not_depend_on_how_the_text_is_cut(report):
 
 def test_results_are_made_as_they_are_written(report, monkeypatch):
     made = []
-    real = module.to_sarif
-    monkeypatch.setattr(module, "to_sarif", lambda *args: made.append(1) or real(*args))
+    real = module.result_text  # asked for every result (which is made from its data when it returns None)
+    monkeypatch.setattr(module, "result_text", lambda *args: made.append(1) or real(*args))
 
     class Watching(io.StringIO):
         def __init__(self) -> None:
@@ -156,3 +164,66 @@ def test_results_are_made_as_they_are_written(report, monkeypatch):
     # the log's start before any result is made, then each batch as soon as it is made
     assert out.made_at_write == [0, *range(3, COUNT, 3), COUNT, COUNT]
     assert out.getvalue() == whole(report)
+
+
+# --- results written without their data ---------------------------------------------------------------------
+
+def _texts_and_dumps(report: RunReport, show_unknown: bool = True) -> list[tuple[str | None, str]]:
+    """For every result of the log: the directly made text (None when not made that way) and the data's."""
+    from linter.report.sarif import _planned_log
+    from linter.report.sarif.results import result_text, to_sarif
+
+    _, found, rule_index, baseline_file = _planned_log(report, show_unknown, 25_000, True)
+    return [(result_text(c, rule_index[c.result.rule.id]),
+             SERIALIZER.dumps(to_sarif(c, rule_index[c.result.rule.id], baseline_file))) for c in found]
+
+
+FIXTURE_CASES = sorted({p.parent for p in (FIXTURES / "rules").glob("*/*/*") if p.is_file()}) + [
+    FIXTURES / "demo" / form for form in ("bicep", "arm", "resource-graph")] + [FIXTURES / "adoption"]
+
+
+def test_results_made_directly_are_the_data_s_text_on_every_fixture():
+    made = 0
+    for case in FIXTURE_CASES:
+        report = run_scan(ScanOptions([case]), Config())
+        for text, dumped in _texts_and_dumps(report):
+            if text is not None:
+                made += 1
+                assert text == dumped, case
+    assert made > 50  # most fixture findings are the common shape
+
+
+def test_results_with_more_than_the_common_shape_are_made_from_their_data(report):
+    from linter.report.sarif.results import result_text
+
+    related = next(r for r in report.results if r.related)
+    unknown = replace(report.results[0], outcome=Outcome.UNKNOWN, reason="why")
+    baselined = replace(report.results[1], baseline_state="unchanged")
+    odd = RunReport(results=[related, unknown, baselined], diagnostics=[], rules=report.rules, files=["e.json"],
+                    resource_count=3, seconds=0.0, posture="hot-cold")
+    from linter.report.sarif import _planned_log
+
+    _, found, rule_index, _ = _planned_log(odd, True, 25_000, True)
+    assert len(found) == 3 and all(result_text(c, rule_index[c.result.rule.id]) is None for c in found)
+    assert render(odd, True)[0] == whole(odd)
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@FUZZ
+@given(message=TEXT, name=TEXT, type_tail=TEXT, file=TEXT, line=st.integers(-3, 10**6),
+       column=st.integers(-3, 500), unknown_id=st.booleans())
+def test_results_made_directly_are_the_data_s_text_for_any_strings(message, name, type_tail, file, line, column,
+                                                                     unknown_id, report):
+    rule = report.results[0].rule
+    resource_type = f"Microsoft.Test/{type_tail}"
+    resource = make("Microsoft.Storage/storageAccounts", "x", origin=Origin("resource-graph", file or "f"))
+    resource = Resource(id=Unknown("deployment-time") if unknown_id else f"/subscriptions/s/{name}",
+                        type=resource_type, name=name or Unknown("a name", text=None), origin=resource.origin,
+                        anchor=resource.anchor)
+    result = Result(rule, Outcome.FAIL, rule.severity, message, resource, Position(file or "f", line, column))
+    odd = RunReport(results=[result], diagnostics=[], rules=report.rules, files=[file], resource_count=1,
+                    seconds=0.0, posture="hot-cold")
+    for text, dumped in _texts_and_dumps(odd):
+        assert text is None or text == dumped

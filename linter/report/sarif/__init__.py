@@ -25,7 +25,7 @@ from linter import __version__
 from linter.gcpause import collection_paused
 from linter.report.sarif.fingerprints import Fingerprints
 from linter.report.sarif.locations import SRCROOT, physical
-from linter.report.sarif.results import Candidate, announce, candidate, resource_label, to_sarif
+from linter.report.sarif.results import Candidate, announce, candidate, resource_label, result_text, to_sarif
 from linter.report.sarif.rules import NOTIFICATION_TEXT, rule_descriptor
 from linter.report.sarif.serialize import Serializer
 from linter.report.writing import WriteOptions, reported_results
@@ -202,9 +202,12 @@ def _pieces(log: sarif.SarifLog, found: list[Candidate], rule_index: dict[str, i
     assert mark and _MARK_TEXT not in tail, "the results' place in the log is ambiguous"
     yield head + "["
     for start in range(0, len(found), RESULTS_PER_PIECE):
-        batch = [to_sarif(c, rule_index[c.result.rule.id], baseline_file)
-                 for c in found[start:start + RESULTS_PER_PIECE]]
-        items = SERIALIZER.dumps(batch)[1:-1]  # the list's items, without its brackets
+        texts = []
+        for c in found[start:start + RESULTS_PER_PIECE]:
+            index = rule_index[c.result.rule.id]
+            text = result_text(c, index)
+            texts.append(text if text is not None else SERIALIZER.dumps(to_sarif(c, index, baseline_file)))
+        items = ",".join(texts)  # the list's items, as the encoder separates them
         yield items if start == 0 else "," + items
     yield "]" + tail
 

@@ -13,6 +13,7 @@ converted (the caller reports it as a notification): GitHub rejects the whole up
 from __future__ import annotations
 
 from functools import cache
+from json.encoder import encode_basestring_ascii  # json's own escaper (its C version)
 from typing import Any
 
 import attr
@@ -23,6 +24,7 @@ from linter.inputs.registry import front_end
 from linter.records import record
 from linter.report.sarif.fingerprints import Fingerprints
 from linter.report.sarif.locations import (
+    SRCROOT,
     escape_link_text,
     logical_data,
     physical,
@@ -180,3 +182,38 @@ def message_text(result: Result, related: list[dict[str, Any]]) -> str:
     listed = ", ".join(links) + (f" and {more} more" if more else "")
     separator = "" if text.endswith((".", "!", "?")) else "."
     return f"{text}{separator} See {listed}."
+
+
+def result_text(found: Candidate, rule_index: int) -> str | None:
+    """`SERIALIZER.dumps(to_sarif(found, rule_index))`, made directly, for the common result: a failure at
+    a resource, with no related location, suppression or baseline state. None for any other result.
+
+    A large export's log is thousands of these; writing their few strings into a fixed text (members in
+    sorted order, strings escaped by json's own ASCII escaper) costs a fraction of making the data and
+    having the encoder walk and sort it (tests/report/test_sarif_streaming.py compares the two)."""
+    result = found.result
+    resource = result.resource
+    position = result.position
+    if (result.related or result.suppressions or result.baseline_state is not None or resource is None
+            or result.outcome is not Outcome.FAIL or rule_index == -1 or position is None
+            or type(position.line) is not int or type(position.column) is not int or type(rule_index) is not int):
+        return None
+    uri = relative_uri(position.file)
+    if uri is None:
+        return None
+    logical = "{"
+    if isinstance(resource.id, str):
+        logical += f'"fullyQualifiedName":{encode_basestring_ascii(resource.id)},'
+    logical += '"kind":"resource",'
+    name = resource.display_name
+    if name is not None:
+        logical += f'"name":{encode_basestring_ascii(name)},'
+    logical += ('"properties":{}}' if resource.type is None
+                else f'"properties":{{"resourceType":{encode_basestring_ascii(resource.type)}}}}}')
+    return (f'{{"level":{encode_basestring_ascii(found.level)},"locations":[{{"logicalLocations":[{logical}],'
+            f'"physicalLocation":{{"artifactLocation":{{"uri":{encode_basestring_ascii(uri)},'
+            f'"uriBaseId":"{SRCROOT}"}},"region":{{"startColumn":{max(position.column, 1)},'
+            f'"startLine":{max(position.line, 1)}}}}}}}],'
+            f'"message":{{"text":{encode_basestring_ascii(message_text(result, []))}}},'
+            f'"partialFingerprints":{{"primaryLocationLineHash":{encode_basestring_ascii(found.fingerprint)}}},'
+            f'"ruleId":{encode_basestring_ascii(result.rule.id)},"ruleIndex":{rule_index},"suppressions":[]}}')
