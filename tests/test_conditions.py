@@ -236,3 +236,13 @@ def test_fold_and_find_unknown_on_plain_values_and_containers():
     unknown = Unknown("from a parameter")
     assert [find_unknown(v) for v in ("x", 0, 2.5, False, None)] == [None] * 5
     assert find_unknown({"a": [1, {"b": unknown}]}) is unknown and find_unknown(unknown) is unknown
+
+
+def test_string_comparisons_fold_case_unless_asked_not_to():
+    resource = make("Microsoft.Storage/storageAccounts", "st", sku={"name": "Standard_LRS"}, kind="StorageV2")
+    assert evaluate({"field": "sku.name", "equals": "standard_lrs"}, resource) is Tri.PASS
+    assert evaluate({"field": "sku.name", "equals": "standard_lrs", "caseSensitive": True}, resource) is Tri.FAIL
+    assert evaluate({"field": "sku.name", "in": ["x", "STANDARD_LRS"]}, resource) is Tri.PASS
+    assert evaluate({"field": "sku.name", "notIn": ["x", "STANDARD_LRS"], "caseSensitive": True}, resource) is Tri.PASS
+    assert evaluate({"field": "kind", "equals": {"param": "k"}}, resource, params={"k": "storagev2"}) is Tri.PASS
+    assert evaluate({"field": "kind", "equals": True}, resource) is Tri.FAIL  # a string is never a boolean

@@ -52,6 +52,8 @@ def find_unknown(value: Any) -> Unknown | None:
 
 
 def _same(a: Any, b: Any, case_sensitive: bool) -> bool:
+    if type(a) is str and type(b) is str:  # the common case, decided as the general one below decides it
+        return a == b if case_sensitive else a.casefold() == b.casefold()
     # bool is an int in Python; Azure's JSON does not treat true as 1.
     if isinstance(a, bool) != isinstance(b, bool):
         return False
@@ -164,18 +166,21 @@ class Compare(Condition):
     case_sensitive: bool
 
     def evaluate(self, scope: Scope) -> Verdict:
-        value = self.subject.read(scope)
+        path = self.subject.path
+        value = resolve(scope.root, path) if path is not None else self.subject.read(scope)
         expected = self.expected.get(scope)
-        evidence = self._evidence(scope, value)
+        evidence = [Evidence(scope.resource, path.key(), value)] if (
+            path is not None and scope.resource is not None) else []
         facts = {"actual": value, "expected": expected}
         if value is MISSING:
             facts["absentPath"] = self.subject.describe()  # for a message that must not print "not set"
-        if self.operator in ("equals", "notEquals", "within") and same_value(value, expected):
-            # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever it
-            # is; an id is within itself (a lock whose scope is the resource declared with that very name)
-            return Verdict(Tri.FAIL if self.operator == "notEquals" else Tri.PASS, None, evidence, facts)
-        if self.operator in ("equals", "notEquals") and known_different(value, expected):
-            return Verdict(Tri.FAIL if self.operator == "equals" else Tri.PASS, None, evidence, facts)
+        if isinstance(value, Unknown):  # both tests below need an UNKNOWN value
+            if self.operator in ("equals", "notEquals", "within") and same_value(value, expected):
+                # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever
+                # it is; an id is within itself (a lock whose scope is the resource declared with that very name)
+                return Verdict(Tri.FAIL if self.operator == "notEquals" else Tri.PASS, None, evidence, facts)
+            if self.operator in ("equals", "notEquals") and known_different(value, expected):
+                return Verdict(Tri.FAIL if self.operator == "equals" else Tri.PASS, None, evidence, facts)
         unknown = find_unknown(value)
         if unknown is None:
             unknown = find_unknown(expected)
@@ -188,11 +193,6 @@ class Compare(Condition):
             reason = f"`{self.subject.describe()}` is {type(value).__name__}, which `{self.operator}` cannot compare"
             return Verdict(Tri.FAIL, reason, evidence, facts)
         return Verdict(Tri.PASS if outcome else Tri.FAIL, None, evidence, facts)
-
-    def _evidence(self, scope: Scope, value: Any) -> list[Evidence]:
-        if scope.resource is None or self.subject.path is None:
-            return []
-        return [Evidence(scope.resource, self.subject.path.key(), value)]
 
 
 @record
