@@ -351,3 +351,43 @@ def test_members_of_a_type_the_where_never_admits_are_not_tested(monkeypatch):
     assert members == []
     # each storage account and database is decided with the first of its type; accounts test their property
     assert set(tested) - {"plain", "other"} == {"st1", "st2", "db1"}
+
+
+# --- a field a where cannot do without ------------------------------------------------------------------------
+
+REQUIRED_WHERES = [
+    {"field": "template.location.text", "exists": True},
+    {"allOf": [{"field": "properties.networkAcls", "exists": True},
+               {"field": "properties.networkAcls.defaultAction", "equals": "Deny"}]},
+    {"allOf": [{"allOf": [{"field": "kind", "exists": True}]}, {"field": "type", "equals": STORAGE}]},
+    {"field": "kind", "exists": False},  # not a requirement: absent passes
+    {"anyOf": [{"field": "kind", "exists": True}, {"field": "sku.name", "exists": True}]},  # nor this
+]
+
+
+def _required_estate() -> Estate:
+    return Estate([
+        make(STORAGE, "st1", kind="StorageV2", properties={"networkAcls": {"defaultAction": "Deny"}}),
+        make(STORAGE, "st2", properties={"networkAcls": Unknown("from a parameter")}),
+        make(STORAGE, "st3", kind=Unknown("kind from a parameter")),
+        make(COSMOS, "db1", kind="GlobalDocumentDB", conditional=Unknown("deployed if a parameter says")),
+        make(COSMOS, "db2", sku={"name": "x"}),
+    ])
+
+
+@pytest.mark.parametrize("where", REQUIRED_WHERES, ids=range(len(REQUIRED_WHERES)))
+def test_members_without_a_required_field_are_left_out_as_evaluating_leaves_them_out(where, without_reuse):
+    with_reuse = _selected(where, _required_estate())
+    without_reuse()
+    assert _selected(where, _required_estate()) == with_reuse
+
+
+def test_a_member_without_a_required_field_is_not_evaluated(monkeypatch):
+    from linter.conditions.operators import Exists
+
+    tested: list[str] = []
+    real = Exists.evaluate
+    monkeypatch.setattr(Exists, "evaluate", lambda self, scope: tested.append(scope.resource.name) or real(self, scope))
+    members, _ = _selected(REQUIRED_WHERES[1], _required_estate())
+    assert members == [("st1", True), ("st2", False)]
+    assert tested == ["st1", "st2"]  # the others have no `properties.networkAcls`: left out without a test

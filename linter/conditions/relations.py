@@ -111,8 +111,13 @@ class Selection:
         where = self.where
         # outcomes of `where` that a member's type decides, by the type as the member spells it
         by_type: dict[str, Tri | None] | None = {} if reuse.decides_by_type(where) else None
+        # a field `where` needs first: a member without it fails `where` (e.g. the template facts that Resource
+        # Graph rows have none of), told without evaluating anything
+        required = reuse.required_field(where)
         for resource, doubt in self.candidates(scope):
             reason = reason or doubt
+            if required is not None and resolve(resource.fields(), required) is MISSING:
+                continue
             member = scope.enter(resource)
             test = where
             if by_type is not None and where is not None:

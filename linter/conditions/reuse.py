@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from linter.conditions.core import Combination, Condition, Not, Scope, Tri
 from linter.conditions.dependence import CURRENT, OUTER, SELECTION, SUBJECT, needs, subject_paths
-from linter.conditions.operators import Compare, Subject, fold
+from linter.conditions.operators import Compare, Exists, Subject, fold
 from linter.model import Estate, Resource, Unknown
-from linter.paths import resolve
+from linter.paths import FieldPath, resolve
 from linter.records import field, record
 
 if TYPE_CHECKING:
@@ -359,4 +359,20 @@ def _decide(node: Any, member: Scope) -> Tri | None:
         return {Tri.PASS: Tri.FAIL, Tri.FAIL: Tri.PASS}.get(found, found)  # type: ignore[arg-type]
     if _type_test(node) or not needs(node):
         return node.evaluate(member).tri
+    return None
+
+
+# --- a field a where cannot do without ------------------------------------------------------------------------
+
+def required_field(where: Condition | None) -> FieldPath | None:
+    """A field path of the member that `where` fails without: `where` is `{field: p, exists: true}`, or an
+    allOf whose first part is (evaluated first, its FAIL decides). A member whose `p` is absent (MISSING,
+    not UNKNOWN) fails `where`, so it can be skipped without evaluating it; None when there is no such path."""
+    if not ENABLED:
+        return None
+    first = where
+    while isinstance(first, Combination) and first.decisive is Tri.FAIL and first.parts:
+        first = first.parts[0]
+    if isinstance(first, Exists) and first.expected is True and first.subject.path is not None:
+        return first.subject.path
     return None
