@@ -123,9 +123,13 @@ def _once(results: list[Result]) -> list[Result]:
 
 
 def _result_order(result: Result) -> tuple:
-    position = result.position or Position("")
-    resource_id = result.resource.id if result.resource and isinstance(result.resource.id, str) else ""
-    return (position.file, position.line, position.column, result.rule.id, resource_id.lower())
+    position = result.position
+    resource = result.resource
+    # `id_key` is the lower-cased id, made once per resource (a resource has tens of results)
+    resource_id = resource.id_key or "" if resource is not None else ""
+    if position is None:  # as `Position("")`, without making one for each of a large run's passes
+        return ("", 1, 1, result.rule.id, resource_id)
+    return (position.file, position.line, position.column, result.rule.id, resource_id)
 
 
 def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:

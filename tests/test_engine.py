@@ -148,3 +148,22 @@ def test_results_without_related_locations_or_suppressions_share_nothing_mutable
     results, _ = run_rules([rule(STANDARD_ACCOUNTS)], Estate(accounts))
     assert [r.outcome for r in results] == [Outcome.FAIL] * 3
     assert all(r.related == () and r.suppressions == () for r in results)  # immutable: one cannot leak into another
+
+
+def test_results_are_ordered_by_place_rule_and_resource_id_ignoring_case():
+    from linter.model import Origin
+
+    def account(name, file, line, resource_id=None):
+        extra = {"id": resource_id} if resource_id else {}
+        return make("Microsoft.Storage/storageAccounts", name, origin=Origin("arm", file), line=line,
+                    sku={"name": "Standard_LRS"}, **extra)
+
+    accounts = [account("b", "z.json", 3), account("a", "a.json", 9), account("c", "a.json", 2),
+                account("d", "a.json", 2, resource_id=f"{SUB_ID}/Q"), account("e", "a.json", 2, f"{SUB_ID}/p")]
+    results, _ = run_rules([rule(STANDARD_ACCOUNTS), rule()], Estate(accounts))
+    assert results[0].rule.id == "TT101" and results[0].position is None  # nothing selected: no place
+    assert [(r.position.file, r.position.line, r.resource.name) for r in results[1:]] == [
+        ("a.json", 2, "c"), ("a.json", 2, "e"), ("a.json", 2, "d"), ("a.json", 9, "a"), ("z.json", 3, "b")]
+
+
+SUB_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts"
