@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         print(f"running {name} ...", file=sys.stderr, flush=True)
         if name == "precommit":
-            rows += precommit.measure(20 if args.full else 10, 3 if args.full else 1)
+            rows += precommit.measure(20 if args.full else 10, 5 if args.full else 3)
         elif name == "resource-graph":
             sizes = resource_graph.FULL_SIZES if args.full else resource_graph.QUICK_SIZES
             rows += resource_graph.measure(sizes, 2 if args.full else 1)

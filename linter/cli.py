@@ -534,11 +534,16 @@ def _standard_output() -> TextIO:
 
 
 def _stdout_failed(exc: OSError) -> None:
-    """Standard output went away while writing (a closed pipe, a full disk): say so, exit 2, no traceback."""
+    """Standard output went away while writing. A reader that stopped reading (`drlint scan . | head`) is
+    not a problem: return quietly and let the run's exit code stand. Anything else (a full disk, an I/O
+    error) is: say so, exit 2, no traceback."""
+    import errno
     import os
 
     with contextlib.suppress(Exception):  # keep Python's final flush of a dead stream from printing a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if exc.errno == errno.EPIPE:
+        return
     raise InputError(f"cannot write the report to standard output ({exc.strerror or exc})")
 
 

@@ -34,8 +34,8 @@ from linter.suppressions import Suppression, parse_config_suppressions
 from linter.vocabulary import FAIL_ON_LEVELS, POSTURES, SEVERITY_OVERRIDES
 
 if TYPE_CHECKING:
+    from linter.located import LocatedDocument
     from linter.rules import Rule
-    from linter.yamlsource import YamlDocument
 
 CONFIG_NAMES = ("drlint.yaml", ".drlint.yaml")
 _TOP_KEYS = ("posture", "failOn", "rulePaths", "exclude", "rules", "deployments", "suppress")
@@ -61,7 +61,7 @@ class Config:
     rules: dict[str, RuleOverride] = field(default_factory=dict)
     deployments: list[dict[str, Any]] = field(default_factory=list)
     deployment_positions: list[Position] = field(default_factory=list)  # where each entry is written
-    document: YamlDocument | None = None  # the parsed file, to locate a setting found wrong later
+    document: LocatedDocument | None = None  # the parsed file, to locate a setting found wrong later
     suppress: list[Suppression] = field(default_factory=list)  # accepted risks (linter/suppressions.py)
 
     @property
@@ -141,7 +141,7 @@ def _strings(data: Mapping[str, Any], key: str, problem: Any) -> list[str]:
     return list(value)
 
 
-def _rule_overrides(raw: Any, document: YamlDocument, problem: Any) -> dict[str, RuleOverride]:
+def _rule_overrides(raw: Any, document: LocatedDocument, problem: Any) -> dict[str, RuleOverride]:
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
@@ -175,7 +175,7 @@ def _rule_overrides(raw: Any, document: YamlDocument, problem: Any) -> dict[str,
     return overrides
 
 
-def _deployments(raw: Any, problem: Any, document: YamlDocument) -> tuple[list[dict[str, Any]], list[Position]]:
+def _deployments(raw: Any, problem: Any, document: LocatedDocument) -> tuple[list[dict[str, Any]], list[Position]]:
     if raw is None:
         return [], []
     if not isinstance(raw, list):

@@ -24,10 +24,12 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from linter import PACKAGE_DIR, __version__
+from linter.located import LocatedDocument
 from linter.model import Position
 
 try:  # the built-in SHA-256: `hashlib` and `hmac` load OpenSSL, a few milliseconds of every run's start-up
@@ -42,7 +44,7 @@ try:
 except ImportError:  # pragma: no cover
     from hmac import compare_digest as same_digest  # type: ignore[assignment]
 
-FORMAT = 1
+FORMAT = 2  # 2: positions keyed by their encoded path, made into Positions only when asked for
 NO_CACHE_VARIABLE = "DRLINT_NO_CACHE"
 _KEY_FILE = "key"
 _KEY_BYTES = 32
@@ -60,27 +62,6 @@ def cache_dir() -> Path | None:
     return Path(home) / ".cache" / "drlint" if home else None
 
 
-class CachedDocument:
-    """A parsed rule document restored from the cache: what `compile_rule` reads of a YamlDocument."""
-
-    __slots__ = ("_positions", "data", "path")
-
-    def __init__(self, path: str, data: Any, positions: dict[tuple[str | int, ...], Position]) -> None:
-        self.path = path
-        self.data = data
-        self._positions = positions
-
-    def position(self, path: tuple[str | int, ...]) -> Position:
-        """The position of the deepest node on `path` that exists (the document start when none)."""
-        key = tuple(path)
-        while key:
-            found = self._positions.get(key)
-            if found is not None:
-                return found
-            key = key[:-1]
-        return self._positions.get((), Position(self.path, 1, 1))
-
-
 def pack_key(files: list[tuple[str, bytes]]) -> str:
     """A hash of everything a parsed pack depends on (see the module's docstring)."""
     digest = sha256()
@@ -95,7 +76,7 @@ def pack_key(files: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def load(directory: Path, key: str) -> list[CachedDocument] | None:
+def load(directory: Path, key: str) -> list[LocatedDocument] | None:
     """The documents cached under `key`, or None (absent, unreadable, not ours, or not what we wrote)."""
     secret = _secret(directory, create=False)
     if secret is None:
@@ -144,24 +125,57 @@ def signature_of(secret: bytes, payload: bytes) -> bytes:
 
 
 def _entry_of(document: Any) -> dict[str, Any]:
-    positions = [[list(path), position.line, position.column] for path, position in document._positions.items()]
+    positions = {_path_key(path): [position.line, position.column] for path, position in document.positions.items()}
     return {"path": document.path, "data": document.data, "positions": positions}
 
 
-def _documents(entry: Any, key: str) -> list[CachedDocument]:
+def _path_key(path: Any) -> str:
+    return json.dumps(list(path), separators=(",", ":"), ensure_ascii=True)
+
+
+class _CachedPositions(Mapping):
+    """The positions of a cached document, as the cache holds them: a rule compiled without a problem asks
+    for one or two (its `id`), so the other few thousand never become Position objects."""
+
+    __slots__ = ("_display", "_made", "_raw")
+
+    def __init__(self, display: str, raw: dict[str, Any]) -> None:
+        self._display = display
+        self._raw = raw
+        self._made: dict[tuple[str | int, ...], Position | None] = {}
+
+    def get(self, path: tuple[str | int, ...], default: Position | None = None) -> Position | None:
+        key = tuple(path)
+        if key not in self._made:
+            found = self._raw.get(_path_key(key))
+            valid = isinstance(found, list) and len(found) == 2 and all(type(n) is int for n in found)
+            self._made[key] = Position(self._display, found[0], found[1]) if valid else None
+        made = self._made[key]
+        return default if made is None else made
+
+    def __getitem__(self, path: tuple[str | int, ...]) -> Position:
+        found = self.get(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[str | int, ...]]:
+        return (tuple(json.loads(key)) for key in self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+def _documents(entry: Any, key: str) -> list[LocatedDocument]:
     if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("documents"), list):
         raise ValueError("not a cache entry")
     documents = []
     for item in entry["documents"]:
         display = item["path"]
-        if not isinstance(display, str):
-            raise ValueError("bad path")
-        positions: dict[tuple[str | int, ...], Position] = {}
-        for path, line, column in item["positions"]:
-            if not (isinstance(path, list) and isinstance(line, int) and isinstance(column, int)):
-                raise ValueError("bad position")
-            positions[tuple(path)] = Position(display, line, column)
-        documents.append(CachedDocument(display, item["data"], positions))
+        if not isinstance(display, str) or not isinstance(item["positions"], dict):
+            raise ValueError("bad document")
+        positions: Any = _CachedPositions(display, item["positions"])
+        documents.append(LocatedDocument(display, item["data"], positions))
     return documents
 
 

@@ -26,7 +26,7 @@ from linter.records import field, record
 from linter.vocabulary import POSTURES, SEVERITIES
 
 if TYPE_CHECKING:
-    from linter.yamlsource import YamlDocument
+    from linter.located import LocatedDocument
 
 SCOPES = ("resource", "estate")
 
@@ -173,7 +173,7 @@ def load_builtin_pack() -> tuple[list[Rule], list[Diagnostic]]:
     return rules, diagnostics
 
 
-def parse_rule_file(file: Path, display: str) -> YamlDocument:
+def parse_rule_file(file: Path, display: str) -> LocatedDocument:
     from linter.yamlsource import YamlError, load_yaml, read_text
 
     try:
@@ -182,7 +182,7 @@ def parse_rule_file(file: Path, display: str) -> YamlDocument:
         raise RuleLoadError([Diagnostic(str(exc), exc.position, code="rule-error")]) from None
 
 
-def parse_rule_text(content: bytes, display: str) -> YamlDocument:
+def parse_rule_text(content: bytes, display: str) -> LocatedDocument:
     from linter.yamlsource import YamlError, load_yaml
 
     try:
@@ -206,7 +206,7 @@ def load_rule_file(file: Path, display: str, *, builtin: bool, validate_schema: 
     return rule
 
 
-def schema_problems(document: YamlDocument) -> list[Diagnostic]:
+def schema_problems(document: LocatedDocument) -> list[Diagnostic]:
     """Check a rule document against the shipped JSON Schema (imports jsonschema: validation paths only)."""
     import jsonschema
 
@@ -224,7 +224,7 @@ def schema_problems(document: YamlDocument) -> list[Diagnostic]:
     return problems
 
 
-def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], document: YamlDocument) -> Any:
+def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], document: LocatedDocument) -> Any:
     value = data.get(key)
     if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
         expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
@@ -232,7 +232,7 @@ def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], d
     return value
 
 
-def _error(message: str, path: tuple[str | int, ...], document: YamlDocument) -> RuleLoadError:
+def _error(message: str, path: tuple[str | int, ...], document: LocatedDocument) -> RuleLoadError:
     return RuleLoadError([Diagnostic(message, document.position(path), code="rule-error")])
 
 
@@ -242,7 +242,7 @@ _TOP_KEYS = {"id", "name", "title", "severity", "postures", "tags", "scope", "se
 _DOC_KEYS = {"what", "why", "fix", "arm", "bicep", "references", "guidance"}
 
 
-def compile_rule(document: YamlDocument, *, builtin: bool) -> Rule:
+def compile_rule(document: LocatedDocument, *, builtin: bool) -> Rule:
     data = document.data
     if not isinstance(data, Mapping):
         raise _error("a rule file holds one mapping (id, name, title, ...)", (), document)
@@ -331,7 +331,7 @@ def _uses_rule_selection(raw: Any) -> bool:
     return False
 
 
-def _compile_docs(raw: Any, document: YamlDocument) -> RuleDocs:
+def _compile_docs(raw: Any, document: LocatedDocument) -> RuleDocs:
     if not isinstance(raw, Mapping):
         raise _error("`docs` is required: what, why, fix (and arm, bicep, references)", ("docs",), document)
     unknown = sorted(set(raw) - _DOC_KEYS, key=str)

@@ -34,6 +34,7 @@ from linter import records
 from linter.config import Config, check_rule_parameters, load_config
 from linter.diagnostics import Diagnostic
 from linter.engine import plan_rules, run_rules
+from linter.located import LocatedDocument
 from linter.model import Estate, Position
 from linter.records import field, record
 from linter.report.escape import escape
@@ -41,7 +42,7 @@ from linter.results import Outcome, Result
 from linter.rules import Rule, builtin_pack_dir, check_duplicate_ids, load_rules, rule_files
 from linter.scan import collect
 from linter.vocabulary import POSTURES
-from linter.yamlsource import YamlDocument, YamlError, load_yaml, read_text
+from linter.yamlsource import YamlError, load_yaml, read_text
 
 EXPECT_FILE = "expect.yaml"
 CASE_CONFIG_NAMES = ("drlint.yaml", ".drlint.yaml")
@@ -291,7 +292,7 @@ def read_expectations(case: Path, display: str | None = None) -> tuple[str, str 
     return data["rule"].strip(), posture, [_expectation(entry, i, document) for i, entry in enumerate(entries)]
 
 
-def _expectation(entry: Any, index: int, document: YamlDocument) -> Expected:
+def _expectation(entry: Any, index: int, document: LocatedDocument) -> Expected:
     where = ("expect", index)
     if not isinstance(entry, Mapping):
         raise BrokenFixture("an expectation is a mapping {resource, outcome, line}", document.position(where))

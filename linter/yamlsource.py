@@ -12,8 +12,8 @@ from typing import Any
 import yaml
 
 from linter.filesafe import FileReadError, read_regular_file
+from linter.located import LocatedDocument
 from linter.model import Position
-from linter.records import record
 
 MAX_YAML_BYTES = 1_000_000
 MAX_DEPTH = 64
@@ -29,25 +29,6 @@ class YamlError(ValueError):
         self.position = position
 
 
-@record
-class YamlDocument:
-    """A parsed YAML document and the position of every node, by path (keys as written)."""
-
-    path: str
-    data: Any
-    _positions: dict[tuple[str | int, ...], Position]
-
-    def position(self, path: tuple[str | int, ...]) -> Position:
-        """The position of the deepest node on `path` that exists (the document start when none)."""
-        key = tuple(path)
-        while key:
-            found = self._positions.get(key)
-            if found is not None:
-                return found
-            key = key[:-1]
-        return self._positions.get((), Position(self.path, 1, 1))
-
-
 def read_text(path: Path, display: str) -> str:
     try:
         raw = read_regular_file(path, MAX_YAML_BYTES)
@@ -58,7 +39,7 @@ def read_text(path: Path, display: str) -> str:
         raise YamlError(str(exc), Position(display)) from None
 
 
-def load_yaml(text: str, display: str) -> YamlDocument:
+def load_yaml(text: str, display: str) -> LocatedDocument:
     """Parse one YAML document, keeping positions. Raises YamlError with a position on any problem."""
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -72,9 +53,9 @@ def load_yaml(text: str, display: str) -> YamlDocument:
         raise YamlError(f"invalid YAML: nested deeper than {MAX_DEPTH} levels", Position(display)) from None
     positions: dict[tuple[str | int, ...], Position] = {}
     if node is None:
-        return YamlDocument(display, None, positions)
+        return LocatedDocument(display, None, positions)
     data = _Constructor(display, positions).construct(node, (), 0)
-    return YamlDocument(display, data, positions)
+    return LocatedDocument(display, data, positions)
 
 
 def _pos(node: yaml.Node, display: str) -> Position:

@@ -121,3 +121,16 @@ def test_printable_text_holds_nothing_escape_would_change():
         caught = [c for c in map(chr, range(0x110000)) if pattern.match(c)]
         assert caught and not any(c.isprintable() for c in caught)
     assert escape("\u202eevil\x1b[2J") == "\\u202eevil\\x1b[2J"
+
+
+def test_a_reader_that_stops_reading_ends_the_report_quietly(tmp_path):
+    # `drlint scan . | head`: the reader goes before the report is written (`true` reads nothing). No
+    # message, and the exit code is the run's own (1: the estate has failures), as with the report read.
+    hostile_estate(tmp_path, "sthubcus")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for output_format in ("text", "sarif"):
+        run = subprocess.run(f"set -o pipefail; '{sys.executable}' -m linter scan . --format {output_format} | true",
+                             shell=True, executable="/bin/bash", capture_output=True, cwd=tmp_path, timeout=120,
+                             env=env, text=True)
+        assert run.returncode == 1, run.stderr
+        assert run.stderr == ""

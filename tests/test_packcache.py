@@ -149,3 +149,19 @@ def test_scan_results_are_the_same_cold_and_warm(cache, tmp_path):
     assert entries(cache)
     cold, warm = reports
     assert cold.get("results") == warm.get("results") and cold.get("rules") == warm.get("rules")
+
+
+def test_cached_positions_are_the_parsed_ones(tmp_path, monkeypatch):
+    # The cache keeps positions as encoded paths and makes a Position only when one is asked for: every
+    # position of every cached document is the one the YAML parse gave.
+    from linter.rules import _display, builtin_pack_dir, parse_rule_file, rule_files
+
+    files = rule_files(builtin_pack_dir())
+    parsed = [parse_rule_file(f, _display(f, None)) for f in files]
+    packcache.store(tmp_path, "k" * 64, parsed)
+    cached = packcache.load(tmp_path, "k" * 64)
+    assert cached is not None and len(cached) == len(parsed)
+    for fresh, restored in zip(parsed, cached, strict=True):
+        assert dict(restored.positions.items()) == fresh.positions
+        assert restored.position(("id",)) == fresh.position(("id",))
+        assert restored.position(("condition", "no such key")) == fresh.position(("condition", "no such key"))

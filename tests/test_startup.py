@@ -58,6 +58,7 @@ TEMPLATE_SCAN_MODULES = {
     "linter", "linter.cli", "linter.config", "linter.diagnostics", "linter.engine", "linter.gcpause",
     "linter.messages", "linter.model", "linter.packcache", "linter.paths", "linter.regions", "linter.results",
     "linter.records",  # the value-class decorator (cheaper than dataclasses)
+    "linter.located",  # the parsed rule documents the pack cache restores
     "linter.rules", "linter.scan", "linter.suppressions", "linter.vocabulary",
     "linter.filesafe",  # every file is read through it (regular files only, bounded)
     "linter.conditions", "linter.conditions.compiler", "linter.conditions.core", "linter.conditions.operands",
