@@ -227,3 +227,14 @@ def test_results_made_directly_are_the_data_s_text_for_any_strings(message, name
                     seconds=0.0, posture="hot-cold")
     for text, dumped in _texts_and_dumps(odd):
         assert text is None or text == dumped
+
+
+def test_runs_of_results_made_from_data_between_direct_ones_keep_their_order(report):
+    with_related = {2, 3, 4, 8, 9, COUNT - 1}  # runs of several, one at a batch's end, the last result
+    results = [replace(r, related=[RelatedLocation(Position("e.json", 500 + i, 1), f"vault {i}", r.resource)])
+               if i in with_related else r for i, r in enumerate(report.results)]
+    mixed = replace(report, results=results)
+    text, _ = render(mixed, True)
+    assert text == whole(mixed)
+    found = json.loads(text)["runs"][0]["results"]
+    assert [i for i, r in enumerate(found) if "relatedLocations" in r] == sorted(with_related)

@@ -202,11 +202,20 @@ def _pieces(log: sarif.SarifLog, found: list[Candidate], rule_index: dict[str, i
     assert mark and _MARK_TEXT not in tail, "the results' place in the log is ambiguous"
     yield head + "["
     for start in range(0, len(found), RESULTS_PER_PIECE):
-        texts = []
+        texts: list[str] = []
+        data: list[dict] = []  # results made as data, serialised together (one encoder call, not one each)
         for c in found[start:start + RESULTS_PER_PIECE]:
             index = rule_index[c.result.rule.id]
             text = result_text(c, index)
-            texts.append(text if text is not None else SERIALIZER.dumps(to_sarif(c, index, baseline_file)))
+            if text is None:
+                data.append(to_sarif(c, index, baseline_file))
+                continue
+            if data:
+                texts.append(SERIALIZER.dumps(data)[1:-1])
+                data.clear()
+            texts.append(text)
+        if data:
+            texts.append(SERIALIZER.dumps(data)[1:-1])
         items = ",".join(texts)  # the list's items, as the encoder separates them
         yield items if start == 0 else "," + items
     yield "]" + tail
