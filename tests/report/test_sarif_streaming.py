@@ -238,3 +238,21 @@ def test_runs_of_results_made_from_data_between_direct_ones_keep_their_order(rep
     assert text == whole(mixed)
     found = json.loads(text)["runs"][0]["results"]
     assert [i for i, r in enumerate(found) if "relatedLocations" in r] == sorted(with_related)
+
+
+@pytest.mark.parametrize("how", ["append mode", "append flag"])
+def test_a_log_over_the_limit_appended_to_a_file_is_written_once(report, tmp_path, how):
+    import os
+
+    first = whole(report)
+    limit = len(gzip.compress(first.encode("ascii"), 6, mtime=0)) - 1  # just over GitHub's limit
+    target = tmp_path / "runs.sarif"
+    target.write_text("earlier\n", encoding="utf-8")
+    if how == "append mode":  # a file opened to append from Python
+        with target.open("a", encoding="utf-8", newline="\n") as handle:
+            warnings = write_log(report, handle, True, max_gzip_bytes=limit)
+    else:  # the shell's `>> runs.sarif`: a descriptor that appends, handed over as a plain writable stream
+        with open(os.open(target, os.O_WRONLY | os.O_APPEND), "w", encoding="utf-8", newline="\n") as handle:
+            warnings = write_log(report, handle, True, max_gzip_bytes=limit)
+    assert len(warnings) == 1
+    assert target.read_text(encoding="utf-8") == "earlier\n" + render(report, True, max_gzip_bytes=limit)[0]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import zlib
 from collections.abc import Iterator
@@ -271,7 +272,7 @@ def write_log(report: RunReport, out: TextIO, show_unknown: bool, limit: int = M
         run = log.runs[0]
         warnings = [n.message.text for n in run.invocations[0].tool_execution_notifications or []
                     if n.descriptor.id == "results-capped"]
-        start = out.tell() if out.seekable() else None
+        start = out.tell() if _rewindable(out) else None
         held: list[str] = []
         # gzip never doubles a text, so a short log needs no compressing to know it fits: the pieces of the
         # first half of the limit are only compressed if more follow.
@@ -311,6 +312,22 @@ def write_log(report: RunReport, out: TextIO, show_unknown: bool, limit: int = M
         for piece in _pieces(log, found, rule_index, baseline_file):
             out.write(piece)
         return [*warnings, warning]
+
+
+def _rewindable(out: TextIO) -> bool:
+    """Whether what is written to `out` can be written again from where it started: a seekable stream that
+    does not append (appended writes go to the end, wherever the stream was positioned: `>> log.sarif`)."""
+    if not out.seekable() or "a" in getattr(out, "mode", ""):
+        return False
+    try:
+        descriptor = out.fileno()
+    except (OSError, ValueError):  # in memory (io.StringIO): no file, nothing appends
+        return True
+    try:
+        import fcntl
+    except ImportError:  # no way to ask whether the file appends: hold the log instead
+        return False
+    return not fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_APPEND
 
 
 def _append_notification(run: sarif.Run, invocation: sarif.Invocation, note: sarif.Notification) -> None:
