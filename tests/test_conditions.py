@@ -246,3 +246,9 @@ def test_string_comparisons_fold_case_unless_asked_not_to():
     assert evaluate({"field": "sku.name", "notIn": ["x", "STANDARD_LRS"], "caseSensitive": True}, resource) is Tri.PASS
     assert evaluate({"field": "kind", "equals": {"param": "k"}}, resource, params={"k": "storagev2"}) is Tri.PASS
     assert evaluate({"field": "kind", "equals": True}, resource) is Tri.FAIL  # a string is never a boolean
+    assert evaluate({"field": "sku.name", "in": [1, True, None, {"a": 1}, "standard_lrs"]}, resource) is Tri.PASS
+    assert evaluate({"field": "sku.name", "in": [1, True, None, ["Standard_LRS"]]}, resource) is Tri.FAIL
+    numbered = make("Microsoft.Storage/storageAccounts", "n", properties={"count": 2, "on": True})
+    assert evaluate({"field": "properties.count", "in": ["2", 2.0]}, numbered) is Tri.PASS
+    assert evaluate({"field": "properties.on", "in": [1, "true"]}, numbered) is Tri.FAIL
+    assert evaluate({"field": "properties.missing", "notIn": ["x"]}, numbered) is Tri.PASS

@@ -74,7 +74,18 @@ def _op_equals(value: Any, expected: Any, cs: bool) -> bool:
 
 
 def _op_in(value: Any, expected: Any, cs: bool) -> bool:
-    return value is not MISSING and any(_same(value, item, cs) for item in expected)
+    if value is MISSING:
+        return False
+    if type(value) is str:  # a string among strings (`sku.name in [...]`): `_same` without a call per item
+        folded = value if cs else value.casefold()
+        for item in expected:
+            if type(item) is str:
+                if (item if cs else item.casefold()) == folded:
+                    return True
+            elif _same(value, item, cs):
+                return True
+        return False
+    return any(_same(value, item, cs) for item in expected)
 
 
 def _op_starts(value: Any, expected: Any, cs: bool) -> bool | None:
