@@ -11,6 +11,7 @@ from typing import Any
 
 from linter import messages, records
 from linter.conditions import Evidence, Scope, Selection, Tri, Verdict
+from linter.conditions.dependence import CURRENT, needs
 from linter.config import RuleOverride
 from linter.diagnostics import Diagnostic
 from linter.model import MISSING, Estate, Position, Provenance, Resource
@@ -19,6 +20,7 @@ from linter.rules import Rule
 from linter.vocabulary import OFF
 
 MAX_RELATED = 50
+_MEMBER_ONLY = frozenset({CURRENT})
 
 
 def plan_rules(
@@ -95,6 +97,9 @@ def run_rules(rules: Iterable[Rule], estate: Estate) -> tuple[list[Result], list
             diagnostics.append(Diagnostic(f"rule {rule.id} failed while evaluating: {reason}; please report it",
                                           rule.position, code="internal-error"))
     results.sort(key=_result_order)
+    # the rules are done: what they cached (each resource's fields as a mapping, answers and indexes) would
+    # only add to the memory of the output, which for a large export is the peak of the run
+    estate.forget_evaluation()
     return _once(results), diagnostics
 
 
@@ -118,9 +123,13 @@ def _once(results: list[Result]) -> list[Result]:
 
 
 def _result_order(result: Result) -> tuple:
-    position = result.position or Position("")
-    resource_id = result.resource.id if result.resource and isinstance(result.resource.id, str) else ""
-    return (position.file, position.line, position.column, result.rule.id, resource_id.lower())
+    position = result.position
+    resource = result.resource
+    # `id_key` is the lower-cased id, made once per resource (a resource has tens of results)
+    resource_id = resource.id_key or "" if resource is not None else ""
+    if position is None:  # as `Position("")`, without making one for each of a large run's passes
+        return ("", 1, 1, result.rule.id, resource_id)
+    return (position.file, position.line, position.column, result.rule.id, resource_id)
 
 
 def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:
@@ -134,10 +143,14 @@ def evaluate_rule(rule: Rule, estate: Estate) -> list[Result]:
         return [_evaluate_estate(rule, estate, members, doubt, unobserved)]
     results: list[Result] = []
     undecided: dict[str, list[Result]] = {}  # resources whose selection is UNKNOWN, by reason
-    for resource, _ in members:
+    where = rule.select.where
+    # A `where` that reads nothing but the member gives here what it gave in the selection: a member certainly
+    # selected passed it, and need not be tested again (one that reads the subject or an outer scope is).
+    member_only = where is not None and needs(where) <= _MEMBER_ONLY
+    for resource, certain in members:
         scope = Scope(estate, resource, resource.fields(), rule.parameters, subject=resource)
-        if rule.select.where is not None:
-            selected = rule.select.where.evaluate(scope)
+        if where is not None and not (certain and member_only):
+            selected = where.evaluate(scope)
             if selected.tri is Tri.UNKNOWN:
                 unknown = _unknown(rule, resource, resource.position, selected, estate_scope=False)
                 undecided.setdefault(unknown.reason or "", []).append(unknown)
@@ -190,7 +203,8 @@ def _evaluate_selected(rule: Rule, scope: Scope, resource: Resource) -> Result:
                 label = f"where the value of {item.resource.display_name} is given"
                 related.insert(0, RelatedLocation(given, label, item.resource))
                 break
-    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary, related)
+    return Result(rule, Outcome.FAIL, rule.severity, _message(rule, resource, verdict), resource, primary,
+                  related or ())
 
 
 def _given_elsewhere(evidence: list[Evidence]) -> list[tuple[Evidence, Position]]:
@@ -249,7 +263,7 @@ def _unknown(rule: Rule, resource: Resource, position: Position, verdict: Verdic
     reason = verdict.reason or "a value the rule needs could not be determined"
     message = f"{rule.title}: cannot tell for {resource.display_name}: {reason}"
     return Result(rule, Outcome.UNKNOWN, rule.severity, message, resource, position,
-                  _related(resource, verdict.evidence), reason=reason, estate_scope=estate_scope)
+                  _related(resource, verdict.evidence) or (), reason=reason, estate_scope=estate_scope)
 
 
 def _message(rule: Rule, resource: Resource, verdict: Verdict) -> str:

@@ -18,4 +18,33 @@ def main() -> None:
     finally:
         if paused:
             gc.enable()
-    cli_main(prog_name="drlint")
+    try:
+        cli_main(prog_name="drlint")
+    except SystemExit as done:
+        _exit_now(done)
+
+
+def _exit_now(done: SystemExit) -> None:
+    """End the process with the command's exit code without tearing its objects down one by one: a large scan
+    holds millions of them (rows, resources, results), and freeing them at exit took 0.1 s of a 1.5 s run.
+    Everything the command wrote is flushed first; any other way of ending is left to Python."""
+    import os
+    import sys
+
+    code = done.code
+    if not (code is None or type(code) is int):
+        raise done  # a message to print: Python's own exit says it
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise done from None  # a closed or broken stream: let Python report it as it would
+    import atexit
+
+    # What was registered to run at exit still runs (drlint registers nothing; a library may): only the
+    # object-by-object teardown is skipped.
+    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_functions is None:
+        raise done
+    run_exit_functions()
+    os._exit(code or 0)

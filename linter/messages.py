@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from linter.model import MISSING, Resource, Unknown
-from linter.paths import PathError, compile_path, resolve
+from linter.paths import FieldPath, PathError, compile_path, resolve
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
 MAX_VALUE_CHARS = 200
@@ -47,30 +48,63 @@ def render_checked(template: str, context: Mapping[str, Any]) -> tuple[str, bool
     """The message, and whether every fact it names was produced and is present (a message about a followed
     resource when none was followed reads "storage account 'not set' with not set", and one about an absent
     property "has purge protection not set": the caller says it otherwise)."""
-    complete = is_complete(template, context)
-    absent = False
-
-    def replace(match: re.Match[str]) -> str:
-        name, rest = match.group(1), match.group(2)
-        nonlocal absent
+    literals, slots = _compiled(template)
+    if not slots:
+        return template, True
+    complete = True
+    parts = [literals[0]]
+    for (name, path, written), literal in zip(slots, literals[1:], strict=True):
         if name not in context:
             # Names are checked when the rule is loaded: an absent one is a fact this outcome did not produce
             # (no resource was followed, no comparison was made).
-            absent = True
-            return show(MISSING)
+            complete = False
+            parts.append(show(MISSING))
+            parts.append(literal)
+            continue
         value = context[name]
-        if rest:
+        if value is None:
+            complete = False
+        if written is not None:
             root = value.fields() if isinstance(value, Resource) else value
-            try:
-                value = resolve(root, compile_path(rest[1:])) if root is not None else MISSING
-            except PathError:
-                return match.group(0)
+            if root is None:
+                value = MISSING
+            elif path is None:  # a path that does not compile is left as written
+                parts.append(written)
+                parts.append(literal)
+                continue
+            else:
+                value = resolve(root, path)
         if value is MISSING or value is None:
-            absent = True  # "has purge protection not set" says nothing a person can act on
-        return show(value)
+            complete = False  # "has purge protection not set" says nothing a person can act on
+        parts.append(show(value))
+        parts.append(literal)
+    return "".join(parts), complete
 
-    text = _PLACEHOLDER.sub(replace, template)
-    return text, complete and not absent
+
+# (name, compiled field path or None, the placeholder as written when it has a path, else None)
+_Slot = tuple[str, FieldPath | None, str | None]
+
+
+@lru_cache(maxsize=1024)
+def _compiled(template: str) -> tuple[tuple[str, ...], tuple[_Slot, ...]]:
+    """A template split once into the text around its placeholders and the placeholders themselves: a rule's
+    message is rendered for every finding, and the pack has few messages."""
+    literals: list[str] = []
+    slots: list[_Slot] = []
+    end = 0
+    for match in _PLACEHOLDER.finditer(template):
+        literals.append(template[end:match.start()])
+        end = match.end()
+        name, rest = match.group(1), match.group(2)
+        path: FieldPath | None = None
+        if rest:
+            try:
+                path = compile_path(rest[1:])
+            except PathError:
+                path = None
+        slots.append((name, path, match.group(0) if rest else None))
+    literals.append(template[end:])
+    return tuple(literals), tuple(slots)
 
 
 FACT_NAMES = ("resource", "ref", "actual", "expected", "count", "distinct", "values", "param")

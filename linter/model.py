@@ -347,6 +347,10 @@ class Resource:
                                                             f"not known: {self.id.reason}"))
         return self._fields
 
+    def forget_fields(self) -> None:
+        """Drop the mapping `fields()` made (it is made again if asked for): frees memory once rules are done."""
+        self._fields = None
+
     def get(self, key: str) -> Any:
         """A top-level field by case-insensitive name; absent fields return `MISSING`."""
         value = get_ci(self.fields(), key)
@@ -443,6 +447,13 @@ class Estate:
 
     def __iter__(self) -> Iterator[Resource]:
         return iter(self._resources)
+
+    def forget_evaluation(self) -> None:
+        """Drop what evaluating rules cached (the memo, each resource's `fields()` mapping); all of it is made
+        again if asked for, so this only frees memory."""
+        self.memo.clear()
+        for resource in self._resources:
+            resource.forget_fields()
 
     def __len__(self) -> int:
         return len(self._resources)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from linter.diagnostics import Diagnostic
 from linter.model import Position, Resource
-from linter.records import field, record
+from linter.records import record
 
 if TYPE_CHECKING:
     from linter.baseline import BaselineSummary
@@ -43,11 +44,13 @@ class Result:
     message: str
     resource: Resource | None
     position: Position | None
-    related: list[RelatedLocation] = field(default_factory=list)
+    # Sequences, not lists, by default: most of a large run's results have none, and share one empty tuple
+    # (a list each would be two objects more per result). Code that adds to them makes its own list.
+    related: Sequence[RelatedLocation] = ()
     reason: str | None = None  # why the outcome is UNKNOWN or ERROR
     estate_scope: bool = False
     # Accepted risks (see linter/suppressions.py): a suppressed finding is reported as such, never as a failure.
-    suppressions: list[Suppression] = field(default_factory=list)
+    suppressions: Sequence[Suppression] = ()
     baseline_state: str | None = None  # "new" | "unchanged" when the run compared against a baseline
 
     @property

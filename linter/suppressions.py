@@ -290,7 +290,7 @@ def apply_suppressions(results: list[Result], resources: Iterable[Resource], con
                 continue
             use(s).used = True
             if valid(s) and s not in result.suppressions:
-                result.suppressions.append(s)
+                result.suppressions = [*result.suppressions, s]  # a result's default is a shared empty tuple
 
     for use in uses.values():
         diagnostics.extend(_problems(use, today, known_rules, run_rules))

@@ -221,3 +221,34 @@ def test_a_child_whose_name_is_unknown_may_belong_to_the_parent():
                                           "relation": "children"}}, "greaterOrEquals": 1}
     assert evaluate(condition, registry, Estate([registry, replica])) is N
     assert evaluate(condition, registry, Estate([registry, other_origin])) is F
+
+
+def test_fold_and_find_unknown_on_plain_values_and_containers():
+    from linter.conditions.operators import find_unknown, fold
+
+    class Name(str):
+        pass
+
+    assert fold("Standard_LRS", False) == "standard_lrs" and fold("Standard_LRS", True) == "Standard_LRS"
+    assert fold(Name("ABC"), False) == "abc"
+    assert [fold(v, False) for v in (1, 1.5, True, None)] == [1, 1.5, True, None]
+    assert fold({"A": ["X", {"B": "Y"}]}, False) == {"a": ["x", {"b": "y"}]}
+    unknown = Unknown("from a parameter")
+    assert [find_unknown(v) for v in ("x", 0, 2.5, False, None)] == [None] * 5
+    assert find_unknown({"a": [1, {"b": unknown}]}) is unknown and find_unknown(unknown) is unknown
+
+
+def test_string_comparisons_fold_case_unless_asked_not_to():
+    resource = make("Microsoft.Storage/storageAccounts", "st", sku={"name": "Standard_LRS"}, kind="StorageV2")
+    assert evaluate({"field": "sku.name", "equals": "standard_lrs"}, resource) is Tri.PASS
+    assert evaluate({"field": "sku.name", "equals": "standard_lrs", "caseSensitive": True}, resource) is Tri.FAIL
+    assert evaluate({"field": "sku.name", "in": ["x", "STANDARD_LRS"]}, resource) is Tri.PASS
+    assert evaluate({"field": "sku.name", "notIn": ["x", "STANDARD_LRS"], "caseSensitive": True}, resource) is Tri.PASS
+    assert evaluate({"field": "kind", "equals": {"param": "k"}}, resource, params={"k": "storagev2"}) is Tri.PASS
+    assert evaluate({"field": "kind", "equals": True}, resource) is Tri.FAIL  # a string is never a boolean
+    assert evaluate({"field": "sku.name", "in": [1, True, None, {"a": 1}, "standard_lrs"]}, resource) is Tri.PASS
+    assert evaluate({"field": "sku.name", "in": [1, True, None, ["Standard_LRS"]]}, resource) is Tri.FAIL
+    numbered = make("Microsoft.Storage/storageAccounts", "n", properties={"count": 2, "on": True})
+    assert evaluate({"field": "properties.count", "in": ["2", 2.0]}, numbered) is Tri.PASS
+    assert evaluate({"field": "properties.on", "in": [1, "true"]}, numbered) is Tri.FAIL
+    assert evaluate({"field": "properties.missing", "notIn": ["x"]}, numbered) is Tri.PASS

@@ -84,3 +84,86 @@ def test_plan_rules_by_posture_prefix_and_override():
     planned = plan_rules([base], posture="hot-cold", overrides={"tt101": RuleOverride("note", {"x": 1})})
     assert planned[0].severity == "note" and planned[0].parameters == {"x": 1}
     assert plan_rules([base], posture="hot-cold", overrides={"TT101": RuleOverride("off")}) == []
+
+
+STANDARD_ACCOUNTS = """\
+id: TT102
+name: accounts
+title: standard accounts are geo-redundant
+severity: warning
+select:
+  type: Microsoft.Storage/storageAccounts
+  where: {field: sku.name, startsWith: Standard_}
+condition: {field: sku.name, in: [Standard_GRS, Standard_GZRS]}
+message: "{resource.name} uses {actual}"
+docs: {what: w, why: y, fix: f}
+"""
+
+
+def test_a_where_that_reads_only_the_member_is_tested_once_per_member(monkeypatch):
+    from linter.conditions.operators import Compare
+
+    calls: list[str] = []
+    real = Compare.evaluate
+
+    def counting(self, scope):
+        calls.append(self.operator)
+        return real(self, scope)
+
+    monkeypatch.setattr(Compare, "evaluate", counting)
+    accounts = [make("Microsoft.Storage/storageAccounts", f"st{i}", sku={"name": sku})
+                for i, sku in enumerate(["Standard_LRS", "Standard_GRS", "Premium_LRS"])]
+    uncertain = make("Microsoft.Storage/storageAccounts", "st9", sku={"name": Unknown("sku from param")})
+    results = evaluate_rule(rule(STANDARD_ACCOUNTS), Estate([*accounts, uncertain]))
+    assert [(r.resource.name, r.outcome) for r in results] == [
+        ("st0", Outcome.FAIL), ("st1", Outcome.PASS), ("st9", Outcome.UNKNOWN)]
+    # each account's `where` once (the UNKNOWN one twice: its outcome says why), each selected one's condition
+    assert calls.count("startsWith") == 5 and calls.count("in") == 2
+
+
+def test_a_where_that_reads_another_scope_is_tested_again_in_the_rule_s_own_scope():
+    # in the selection, `outer` is the estate (no such field: the where passes, certainly); in the rule's own
+    # scope there is no outer resource (UNKNOWN): the rule's outcome is the one its own scope gives
+    text = STANDARD_ACCOUNTS.replace("where: {field: sku.name, startsWith: Standard_}",
+                                     "where: {value: {outer: name}, exists: false}")
+    accounts = [make("Microsoft.Storage/storageAccounts", "st0", sku={"name": "Standard_LRS"})]
+    assert [r.outcome for r in evaluate_rule(rule(text), Estate(accounts))] == [Outcome.UNKNOWN]
+
+
+def test_after_a_run_the_estate_keeps_no_evaluation_caches_and_a_second_run_is_the_same():
+    accounts = [make("Microsoft.Storage/storageAccounts", f"st{i}", sku={"name": sku})
+                for i, sku in enumerate(["Standard_LRS", "Standard_GRS", "Premium_LRS"])]
+    estate = Estate(accounts)
+    fields = [a.fields() for a in accounts]
+    first, _ = run_rules([rule(STANDARD_ACCOUNTS), rule()], estate)
+    assert estate.memo == {}
+    assert all(a.fields() is not before and a.fields() == before for a, before in zip(accounts, fields, strict=True))
+    second, _ = run_rules([rule(STANDARD_ACCOUNTS), rule()], estate)
+    assert [(r.rule.id, r.resource and r.resource.name, r.outcome, r.message) for r in first] == \
+        [(r.rule.id, r.resource and r.resource.name, r.outcome, r.message) for r in second]
+
+
+def test_results_without_related_locations_or_suppressions_share_nothing_mutable():
+    accounts = [make("Microsoft.Storage/storageAccounts", f"st{i}", sku={"name": "Standard_LRS"}) for i in range(3)]
+    results, _ = run_rules([rule(STANDARD_ACCOUNTS)], Estate(accounts))
+    assert [r.outcome for r in results] == [Outcome.FAIL] * 3
+    assert all(r.related == () and r.suppressions == () for r in results)  # immutable: one cannot leak into another
+
+
+def test_results_are_ordered_by_place_rule_and_resource_id_ignoring_case():
+    from linter.model import Origin
+
+    def account(name, file, line, resource_id=None):
+        extra = {"id": resource_id} if resource_id else {}
+        return make("Microsoft.Storage/storageAccounts", name, origin=Origin("arm", file), line=line,
+                    sku={"name": "Standard_LRS"}, **extra)
+
+    accounts = [account("b", "z.json", 3), account("a", "a.json", 9), account("c", "a.json", 2),
+                account("d", "a.json", 2, resource_id=f"{SUB_ID}/Q"), account("e", "a.json", 2, f"{SUB_ID}/p")]
+    results, _ = run_rules([rule(STANDARD_ACCOUNTS), rule()], Estate(accounts))
+    assert results[0].rule.id == "TT101" and results[0].position is None  # nothing selected: no place
+    assert [(r.position.file, r.position.line, r.resource.name) for r in results[1:]] == [
+        ("a.json", 2, "c"), ("a.json", 2, "e"), ("a.json", 2, "d"), ("a.json", 9, "a"), ("z.json", 3, "b")]
+
+
+SUB_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts"

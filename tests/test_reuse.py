@@ -280,3 +280,114 @@ def test_principals_on_other_hubs_are_the_same_as_testing_every_assignment(odd, 
     without_reuse()
     estate = Estate(list(estate))
     assert answers() == with_buckets
+
+
+# --- a selection's `where` decided by the member's type -------------------------------------------------------
+
+ACCOUNT = "Microsoft.CognitiveServices/accounts"
+COSMOS = "Microsoft.DocumentDB/databaseAccounts"
+HAS_FOUNDRY = {"aggregate": {"select": {"type": ACCOUNT, "where": {"field": "properties.allowProjectManagement",
+                                                                    "equals": True}}}, "greaterOrEquals": 1}
+BY_TYPE_WHERES = [
+    # DR708's shape: accounts by a property of their own, other types only when the estate has a Foundry account
+    {"anyOf": [{"allOf": [{"field": "type", "equals": ACCOUNT},
+                          {"field": "properties.allowProjectManagement", "equals": True}]},
+               {"allOf": [{"field": "type", "notEquals": ACCOUNT}, HAS_FOUNDRY]}]},
+    {"not": {"field": "type", "in": [STORAGE, COSMOS]}},
+    {"allOf": [{"field": "type", "equals": STORAGE.upper()}, {"field": "sku.name", "startsWith": "Standard_"}]},
+    {"allOf": [{"field": "type", "equals": STORAGE.upper(), "caseSensitive": True}, {"field": "kind", "exists": True}]},
+    {"anyOf": [{"field": "kind", "equals": "StorageV2"}, {"field": "type", "equals": COSMOS}]},
+    {"allOf": [HAS_FOUNDRY, {"field": "type", "equals": {"param": "wanted"}}]},
+    # an answer that reads no resource and is UNKNOWN (a type the input cannot show): decided member by member
+    {"allOf": [{"field": "type", "equals": STORAGE},
+               {"aggregate": {"select": {"type": "Microsoft.Authorization/locks"}}, "greaterOrEquals": 1}]},
+]
+
+
+def _by_type_estate(with_foundry: bool) -> Estate:
+    resources = [
+        make(STORAGE, "st1", kind="StorageV2", sku={"name": "Standard_LRS"}),
+        make(STORAGE.lower(), "st2", sku={"name": "Premium_LRS"}),  # the same type, spelled otherwise
+        make(STORAGE, "st3", kind="StorageV2", sku={"name": Unknown("sku from a parameter")}),
+        make(STORAGE, "st4", sku={"name": "Standard_GRS"}, conditional=Unknown("deployed if a parameter says")),
+        make(COSMOS, "db1"), make(COSMOS, "db2", conditional=Unknown("deployed if a parameter says")),
+        make(ACCOUNT, "plain", properties={"allowProjectManagement": False}),
+        make(ACCOUNT, "foundry" if with_foundry else "other", properties={"allowProjectManagement": with_foundry}),
+    ]
+    estate = Estate(resources)
+    # an input that cannot show locks: whether the estate has one is UNKNOWN
+    estate.add_origin(Origin("bicep", "main.bicep", unobservable={"microsoft.authorization/locks": "not shown"}))
+    return estate
+
+
+def _selected(where, estate: Estate) -> tuple:
+    from linter.conditions import compile_selection
+
+    selection = compile_selection({"type": [STORAGE, COSMOS, ACCOUNT], "where": where}, ("select",), False)
+    members, reason = selection.select(Scope(estate, None, None, {"wanted": COSMOS}))
+    return [(r.name, certain) for r, certain in members], reason
+
+
+@pytest.mark.parametrize("with_foundry", [True, False], ids=["foundry", "no-foundry"])
+@pytest.mark.parametrize("where", BY_TYPE_WHERES, ids=range(len(BY_TYPE_WHERES)))
+def test_a_where_decided_by_type_selects_what_testing_every_member_selects(where, with_foundry, without_reuse):
+    with_reuse = _selected(where, _by_type_estate(with_foundry))
+    without_reuse()
+    assert _selected(where, _by_type_estate(with_foundry)) == with_reuse
+
+
+def test_members_of_a_type_the_where_never_admits_are_not_tested(monkeypatch):
+    from linter.conditions.operators import Compare
+
+    tested: list[str] = []
+    real = Compare.evaluate
+
+    def counting(self, scope):
+        tested.append(scope.resource.name)
+        return real(self, scope)
+
+    monkeypatch.setattr(Compare, "evaluate", counting)
+    members, _ = _selected(BY_TYPE_WHERES[0], _by_type_estate(with_foundry=False))
+    assert members == []
+    # each storage account and database is decided with the first of its type; accounts test their property
+    assert set(tested) - {"plain", "other"} == {"st1", "st2", "db1"}
+
+
+# --- a field a where cannot do without ------------------------------------------------------------------------
+
+REQUIRED_WHERES = [
+    {"field": "template.location.text", "exists": True},
+    {"allOf": [{"field": "properties.networkAcls", "exists": True},
+               {"field": "properties.networkAcls.defaultAction", "equals": "Deny"}]},
+    {"allOf": [{"allOf": [{"field": "kind", "exists": True}]}, {"field": "type", "equals": STORAGE}]},
+    {"field": "kind", "exists": False},  # not a requirement: absent passes
+    {"anyOf": [{"field": "kind", "exists": True}, {"field": "sku.name", "exists": True}]},  # nor this
+]
+
+
+def _required_estate() -> Estate:
+    return Estate([
+        make(STORAGE, "st1", kind="StorageV2", properties={"networkAcls": {"defaultAction": "Deny"}}),
+        make(STORAGE, "st2", properties={"networkAcls": Unknown("from a parameter")}),
+        make(STORAGE, "st3", kind=Unknown("kind from a parameter")),
+        make(COSMOS, "db1", kind="GlobalDocumentDB", conditional=Unknown("deployed if a parameter says")),
+        make(COSMOS, "db2", sku={"name": "x"}),
+    ])
+
+
+@pytest.mark.parametrize("where", REQUIRED_WHERES, ids=range(len(REQUIRED_WHERES)))
+def test_members_without_a_required_field_are_left_out_as_evaluating_leaves_them_out(where, without_reuse):
+    with_reuse = _selected(where, _required_estate())
+    without_reuse()
+    assert _selected(where, _required_estate()) == with_reuse
+
+
+def test_a_member_without_a_required_field_is_not_evaluated(monkeypatch):
+    from linter.conditions.operators import Exists
+
+    tested: list[str] = []
+    real = Exists.evaluate
+    monkeypatch.setattr(Exists, "evaluate", lambda self, scope: tested.append(scope.resource.name) or real(self, scope))
+    members, _ = _selected(REQUIRED_WHERES[1], _required_estate())
+    assert members == [("st1", True), ("st2", False)]
+    assert tested == ["st1", "st2"]  # the others have no `properties.networkAcls`: left out without a test

@@ -14,9 +14,18 @@ from linter.records import record
 MAX_MATCH_INPUT = 4096  # regexes from rule files run on untrusted values: bound what they scan
 
 
+# Values that hold nothing else (never an Unknown inside): the common case, decided without the slower
+# `isinstance(value, Mapping)` (an abstract class check) the general case needs.
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def fold(value: Any, case_sensitive: bool) -> Any:
+    if type(value) is str:
+        return value if case_sensitive else value.casefold()
     if isinstance(value, str) and not case_sensitive:
         return value.casefold()
+    if type(value) in _ATOMS:
+        return value
     if isinstance(value, list):
         return [fold(v, case_sensitive) for v in value]
     if isinstance(value, Mapping):
@@ -25,6 +34,8 @@ def fold(value: Any, case_sensitive: bool) -> Any:
 
 
 def find_unknown(value: Any) -> Unknown | None:
+    if type(value) in _ATOMS:
+        return None
     if isinstance(value, Unknown):
         return value
     if isinstance(value, list):
@@ -41,6 +52,8 @@ def find_unknown(value: Any) -> Unknown | None:
 
 
 def _same(a: Any, b: Any, case_sensitive: bool) -> bool:
+    if type(a) is str and type(b) is str:  # the common case, decided as the general one below decides it
+        return a == b if case_sensitive else a.casefold() == b.casefold()
     # bool is an int in Python; Azure's JSON does not treat true as 1.
     if isinstance(a, bool) != isinstance(b, bool):
         return False
@@ -61,7 +74,18 @@ def _op_equals(value: Any, expected: Any, cs: bool) -> bool:
 
 
 def _op_in(value: Any, expected: Any, cs: bool) -> bool:
-    return value is not MISSING and any(_same(value, item, cs) for item in expected)
+    if value is MISSING:
+        return False
+    if type(value) is str:  # a string among strings (`sku.name in [...]`): `_same` without a call per item
+        folded = value if cs else value.casefold()
+        for item in expected:
+            if type(item) is str:
+                if (item if cs else item.casefold()) == folded:
+                    return True
+            elif _same(value, item, cs):
+                return True
+        return False
+    return any(_same(value, item, cs) for item in expected)
 
 
 def _op_starts(value: Any, expected: Any, cs: bool) -> bool | None:
@@ -153,18 +177,21 @@ class Compare(Condition):
     case_sensitive: bool
 
     def evaluate(self, scope: Scope) -> Verdict:
-        value = self.subject.read(scope)
+        path = self.subject.path
+        value = resolve(scope.root, path) if path is not None else self.subject.read(scope)
         expected = self.expected.get(scope)
-        evidence = self._evidence(scope, value)
+        evidence = [Evidence(scope.resource, path.key(), value)] if (
+            path is not None and scope.resource is not None) else []
         facts = {"actual": value, "expected": expected}
         if value is MISSING:
             facts["absentPath"] = self.subject.describe()  # for a message that must not print "not set"
-        if self.operator in ("equals", "notEquals", "within") and same_value(value, expected):
-            # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever it
-            # is; an id is within itself (a lock whose scope is the resource declared with that very name)
-            return Verdict(Tri.FAIL if self.operator == "notEquals" else Tri.PASS, None, evidence, facts)
-        if self.operator in ("equals", "notEquals") and known_different(value, expected):
-            return Verdict(Tri.FAIL if self.operator == "equals" else Tri.PASS, None, evidence, facts)
+        if isinstance(value, Unknown):  # both tests below need an UNKNOWN value
+            if self.operator in ("equals", "notEquals", "within") and same_value(value, expected):
+                # one symbolic value on both sides (a hub and its component both at `location`): equal, whatever
+                # it is; an id is within itself (a lock whose scope is the resource declared with that very name)
+                return Verdict(Tri.FAIL if self.operator == "notEquals" else Tri.PASS, None, evidence, facts)
+            if self.operator in ("equals", "notEquals") and known_different(value, expected):
+                return Verdict(Tri.FAIL if self.operator == "equals" else Tri.PASS, None, evidence, facts)
         unknown = find_unknown(value)
         if unknown is None:
             unknown = find_unknown(expected)
@@ -177,11 +204,6 @@ class Compare(Condition):
             reason = f"`{self.subject.describe()}` is {type(value).__name__}, which `{self.operator}` cannot compare"
             return Verdict(Tri.FAIL, reason, evidence, facts)
         return Verdict(Tri.PASS if outcome else Tri.FAIL, None, evidence, facts)
-
-    def _evidence(self, scope: Scope, value: Any) -> list[Evidence]:
-        if scope.resource is None or self.subject.path is None:
-            return []
-        return [Evidence(scope.resource, self.subject.path.key(), value)]
 
 
 @record

@@ -108,9 +108,28 @@ class Selection:
         UNKNOWN, or it may not belong to the current resource), and the first reason for doubt."""
         members: list[tuple[Resource, bool]] = []
         reason: str | None = None
+        where = self.where
+        # outcomes of `where` that a member's type decides, by the type as the member spells it
+        by_type: dict[str, Tri | None] | None = {} if reuse.decides_by_type(where) else None
+        # a field `where` needs first: a member without it fails `where` (e.g. the template facts that Resource
+        # Graph rows have none of), told without evaluating anything
+        required = reuse.required_field(where)
         for resource, doubt in self.candidates(scope):
             reason = reason or doubt
-            judged = self.judge(scope.enter(resource), self.where)
+            if required is not None and resolve(resource.fields(), required) is MISSING:
+                continue
+            member = scope.enter(resource)
+            test = where
+            if by_type is not None and where is not None:
+                kind = member.root.get("type") if type(member.root) is dict else None
+                if type(kind) is str:
+                    decided = by_type[kind] if kind in by_type else by_type.setdefault(
+                        kind, reuse.decided_by_type(where, member))
+                    if decided is Tri.FAIL:
+                        continue
+                    if decided is Tri.PASS:
+                        test = None  # admitted, as certainly as evaluating it would: its deployment may not be
+            judged = self.judge(member, test)
             if judged is None:
                 continue
             certain, why = judged

@@ -12,11 +12,11 @@ import heapq
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from linter.conditions.core import Combination, Condition, Scope, Tri
+from linter.conditions.core import Combination, Condition, Not, Scope, Tri
 from linter.conditions.dependence import CURRENT, OUTER, SELECTION, SUBJECT, needs, subject_paths
-from linter.conditions.operators import Compare, Subject, fold
+from linter.conditions.operators import Compare, Exists, Subject, fold
 from linter.model import Estate, Resource, Unknown
-from linter.paths import resolve
+from linter.paths import FieldPath, resolve
 from linter.records import field, record
 
 if TYPE_CHECKING:
@@ -295,3 +295,84 @@ def _buckets(collect: Collect, member_side: Any, case_sensitive: bool, rest: Con
             ordinal += 1
     estate.memo[key] = (keep, buckets)
     return buckets
+
+
+# --- outcomes decided by a member's type ---------------------------------------------------------------------
+
+_TYPE_STEPS = ("type",)
+_by_type_cache: dict[int, tuple[Any, bool]] = {}
+
+
+def decides_by_type(where: Condition | None) -> bool:
+    """Whether `where` has parts whose outcome is the same for every member of one type: comparisons of the
+    member's `type` with a value that does not depend on the member, and answers that read no resource
+    (e.g. "the estate has a Foundry account"). A rule that selects several types and tests which one it has
+    (or first asks the estate a question) can then skip, for a whole type, members its `where` never admits."""
+    if where is None or not ENABLED:
+        return False
+    cached = _by_type_cache.get(id(where))
+    if cached is not None and cached[0] is where:
+        return cached[1]
+    found = _has_type_part(where)
+    _by_type_cache[id(where)] = (where, found)  # the node is kept alive, so its id is never reused
+    return found
+
+
+def _has_type_part(node: Any) -> bool:
+    if isinstance(node, Combination):
+        return any(_has_type_part(part) for part in node.parts)
+    if isinstance(node, Not):
+        return _has_type_part(node.part)
+    return _type_test(node) or not needs(node)
+
+
+def _type_test(node: Any) -> bool:
+    return (isinstance(node, Compare) and node.subject.path is not None and node.subject.path.steps == _TYPE_STEPS
+            and not needs(node.expected))
+
+
+def decided_by_type(where: Condition, member: Scope) -> Tri | None:
+    """PASS or FAIL when `where` has that outcome for every member whose `type` field is the same string as
+    this member's (its type tests and its parts that read no resource decide it, in the order evaluation
+    meets them); None when the member's other fields may matter (or the outcome is UNKNOWN: its reason is
+    the member's own). Parts are evaluated on `member` exactly as evaluating `where` would evaluate them."""
+    decided = _decide(where, member)
+    return None if decided is Tri.UNKNOWN else decided
+
+
+def _decide(node: Any, member: Scope) -> Tri | None:
+    if isinstance(node, Combination):
+        # Kleene order, as `Combination.evaluate`: the first decisive part decides, whatever came before it
+        unknown = False
+        for part in node.parts:
+            found = _decide(part, member)
+            if found is None:
+                return None  # this part is evaluated member by member before anything later is
+            if found is node.decisive:
+                return found
+            unknown = unknown or found is Tri.UNKNOWN
+        if unknown:
+            return Tri.UNKNOWN
+        return Tri.PASS if node.decisive is Tri.FAIL else Tri.FAIL
+    if isinstance(node, Not):
+        found = _decide(node.part, member)
+        return {Tri.PASS: Tri.FAIL, Tri.FAIL: Tri.PASS}.get(found, found)  # type: ignore[arg-type]
+    if _type_test(node) or not needs(node):
+        return node.evaluate(member).tri
+    return None
+
+
+# --- a field a where cannot do without ------------------------------------------------------------------------
+
+def required_field(where: Condition | None) -> FieldPath | None:
+    """A field path of the member that `where` fails without: `where` is `{field: p, exists: true}`, or an
+    allOf whose first part is (evaluated first, its FAIL decides). A member whose `p` is absent (MISSING,
+    not UNKNOWN) fails `where`, so it can be skipped without evaluating it; None when there is no such path."""
+    if not ENABLED:
+        return None
+    first = where
+    while isinstance(first, Combination) and first.decisive is Tri.FAIL and first.parts:
+        first = first.parts[0]
+    if isinstance(first, Exists) and first.expected is True and first.subject.path is not None:
+        return first.subject.path
+    return None

@@ -11,8 +11,12 @@ sarif-om is imported by this module only: text and JSON scans never load it.
 
 from __future__ import annotations
 
+import io
+import json
+import os
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -22,7 +26,7 @@ from linter import __version__
 from linter.gcpause import collection_paused
 from linter.report.sarif.fingerprints import Fingerprints
 from linter.report.sarif.locations import SRCROOT, physical
-from linter.report.sarif.results import Candidate, announce, candidate, resource_label, to_sarif
+from linter.report.sarif.results import Candidate, announce, candidate, resource_label, result_text, to_sarif
 from linter.report.sarif.rules import NOTIFICATION_TEXT, rule_descriptor
 from linter.report.sarif.serialize import Serializer
 from linter.report.writing import WriteOptions, reported_results
@@ -133,6 +137,15 @@ def cap(found: list[Candidate], limit: int = MAX_RESULTS) -> tuple[list[Candidat
 
 def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS,
               include_accepted: bool = True) -> sarif.SarifLog:
+    log, found, rule_index, baseline_file = _planned_log(report, show_unknown, limit, include_accepted)
+    log.runs[0].results = [to_sarif(c, rule_index[c.result.rule.id], baseline_file) for c in found]
+    return log
+
+
+def _planned_log(report: RunReport, show_unknown: bool, limit: int, include_accepted: bool,
+                 ) -> tuple[sarif.SarifLog, list[Candidate], dict[str, int], str | None]:
+    """The log without its results (`results` is None), and what they are made from: the findings kept, the
+    rules' indexes and the baseline file."""
     rules = _all_rules(report)
     rule_index = {rule.id: i for i, rule in enumerate(rules)}
     rule_ref = {rule.id: sarif.ReportingDescriptorReference(id=rule.id, index=i) for i, rule in enumerate(rules)}
@@ -164,46 +177,157 @@ def build_log(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS,
         column_kind="unicodeCodePoints",
         invocations=[sarif.Invocation(execution_successful=not failed,
                                       tool_execution_notifications=notifications or None)],
-        results=[to_sarif(c, rule_index[c.result.rule.id], baseline_file) for c in found],
         properties=properties,
     )
-    return sarif.SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run])
+    return sarif.SarifLog(version=SARIF_VERSION, schema_uri=SCHEMA_URI, runs=[run]), found, rule_index, baseline_file
+
+
+# Stands for the results in the text of the rest of the log; they are written in its place, a batch at a time.
+# Serialised, it is `["\u0000..."]`: `["` cannot occur inside a JSON string, so it is found only where it stands.
+_RESULTS_MARK = "\0drlint results\0"
+_MARK_TEXT = json.dumps([_RESULTS_MARK], ensure_ascii=True, separators=(",", ":"))
+RESULTS_PER_PIECE = 1_000
+
+
+def _pieces(log: sarif.SarifLog, found: list[Candidate], rule_index: dict[str, int],
+            baseline_file: str | None) -> Iterator[str]:
+    """The log's text in pieces, whose concatenation is `SERIALIZER.dumps` of the whole log: the results are
+    made and serialised a batch at a time, so neither all of their data nor the whole text is ever held."""
+    run = log.runs[0]
+    run.results = [_RESULTS_MARK]
+    try:
+        text = SERIALIZER.dumps(log)
+    finally:
+        run.results = None
+    head, mark, tail = text.partition(_MARK_TEXT)
+    assert mark and _MARK_TEXT not in tail, "the results' place in the log is ambiguous"
+    yield head + "["
+    for start in range(0, len(found), RESULTS_PER_PIECE):
+        texts: list[str] = []
+        data: list[dict] = []  # results made as data, serialised together (one encoder call, not one each)
+        for c in found[start:start + RESULTS_PER_PIECE]:
+            index = rule_index[c.result.rule.id]
+            text = result_text(c, index)
+            if text is None:
+                data.append(to_sarif(c, index, baseline_file))
+                continue
+            if data:
+                texts.append(SERIALIZER.dumps(data)[1:-1])
+                data.clear()
+            texts.append(text)
+        if data:
+            texts.append(SERIALIZER.dumps(data)[1:-1])
+        items = ",".join(texts)  # the list's items, as the encoder separates them
+        yield items if start == 0 else "," + items
+    yield "]" + tail
 
 
 def gzipped_size(text: str, chunk: int = 1 << 20) -> int:
     """The size of `gzip.compress(text, 6, mtime=0)` (a gzip stream: zlib's `wbits=31`, the same bytes),
     compressed a slice at a time so a large log is never held twice (as text and as bytes)."""
-    # mtime=0: the size must not depend on the clock (it is written into the log when too large).
-    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
-    size = 0
+    sizer = _GzipSize()
     for start in range(0, len(text), chunk):
-        size += len(compressor.compress(text[start:start + chunk].encode("ascii")))
-    return size + len(compressor.flush())
+        sizer.add(text[start:start + chunk])
+    return sizer.total()
+
+
+class _GzipSize:
+    """The gzipped size of text given a piece at a time (zlib's output does not depend on how it is cut)."""
+
+    __slots__ = ("_compressor", "_size")
+
+    def __init__(self) -> None:
+        # mtime=0: the size must not depend on the clock (it is written into the log when too large).
+        self._compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+        self._size = 0
+
+    def add(self, piece: str) -> None:
+        self._size += len(self._compressor.compress(piece.encode("ascii")))
+
+    def total(self) -> int:
+        return self._size + len(self._compressor.flush())
 
 
 def render(report: RunReport, show_unknown: bool, limit: int = MAX_RESULTS,
            max_gzip_bytes: int = MAX_GZIP_BYTES, include_accepted: bool = True) -> tuple[str, list[str]]:
     """The SARIF text, and warnings for standard error (results left out, a log GitHub would refuse)."""
+    out = io.StringIO()
+    warnings = write_log(report, out, show_unknown, limit, max_gzip_bytes, include_accepted)
+    return out.getvalue(), warnings
+
+
+def write_log(report: RunReport, out: TextIO, show_unknown: bool, limit: int = MAX_RESULTS,
+              max_gzip_bytes: int = MAX_GZIP_BYTES, include_accepted: bool = True) -> list[str]:
+    """Write the SARIF text to `out` as it is made; return warnings for standard error (results left out, a
+    log GitHub would refuse).
+
+    Whether GitHub would refuse the log (over its gzipped size limit) is known only once all of it is made,
+    and such a log must say so in its `invocations`, before the results. So the pieces go to `out` as they
+    are made when it can be rewound (a file), else they are held until the end (a pipe); a log over the limit
+    (rare: 25,000 results compress to a few megabytes) is then written again, with the note, over the first.
+    """
     # Hundreds of thousands of small acyclic objects: the cyclic collector's passes would only add time.
     with collection_paused():
-        log = build_log(report, show_unknown, limit, include_accepted)
-        text = SERIALIZER.dumps(log)
-    run = log.runs[0]
-    warnings = [n.message.text for n in run.invocations[0].tool_execution_notifications or []
-                if n.descriptor.id == "results-capped"]
-    # gzip never doubles a text, so a short log needs no compressing to know it fits.
-    size = len(text) if len(text) <= max_gzip_bytes // 2 else gzipped_size(text)
-    if size <= max_gzip_bytes:
-        return text, warnings
-    warning = (f"the SARIF log is {size} bytes gzipped, over GitHub's upload limit of {max_gzip_bytes}; "
-               f"split the scan (by folder, or --select) so each upload stays under it")
-    run.properties["gzippedBytes"] = size
-    note = sarif.Notification(message=sarif.Message(text=warning), level="warning",
-                              descriptor=sarif.ReportingDescriptorReference(id="log-too-large"))
-    _append_notification(run, run.invocations[0], note)
-    with collection_paused():
-        text = SERIALIZER.dumps(log)
-    return text, [*warnings, warning]
+        log, found, rule_index, baseline_file = _planned_log(report, show_unknown, limit, include_accepted)
+        run = log.runs[0]
+        warnings = [n.message.text for n in run.invocations[0].tool_execution_notifications or []
+                    if n.descriptor.id == "results-capped"]
+        start = out.tell() if _rewindable(out) else None
+        held: list[str] = []
+        # gzip never doubles a text, so a short log needs no compressing to know it fits: the pieces of the
+        # first half of the limit are only compressed if more follow.
+        uncompressed: list[str] = []
+        sizer: _GzipSize | None = None
+        length = 0
+        for piece in _pieces(log, found, rule_index, baseline_file):
+            length += len(piece)
+            if start is None:
+                held.append(piece)
+            else:
+                out.write(piece)
+            if sizer is not None:
+                sizer.add(piece)
+            elif length > max_gzip_bytes // 2:
+                sizer = _GzipSize()
+                for earlier in uncompressed:
+                    sizer.add(earlier)
+                sizer.add(piece)
+                uncompressed.clear()
+            else:
+                uncompressed.append(piece)
+        size = length if sizer is None else sizer.total()
+        if size <= max_gzip_bytes:
+            out.writelines(held)
+            return warnings
+        warning = (f"the SARIF log is {size} bytes gzipped, over GitHub's upload limit of {max_gzip_bytes}; "
+                   f"split the scan (by folder, or --select) so each upload stays under it")
+        run.properties["gzippedBytes"] = size
+        note = sarif.Notification(message=sarif.Message(text=warning), level="warning",
+                                  descriptor=sarif.ReportingDescriptorReference(id="log-too-large"))
+        _append_notification(run, run.invocations[0], note)
+        if start is not None:
+            # the log written again is longer than the first (it adds a note), so it covers all of it
+            out.seek(start)
+        held.clear()
+        for piece in _pieces(log, found, rule_index, baseline_file):
+            out.write(piece)
+        return [*warnings, warning]
+
+
+def _rewindable(out: TextIO) -> bool:
+    """Whether what is written to `out` can be written again from where it started: a seekable stream that
+    does not append (appended writes go to the end, wherever the stream was positioned: `>> log.sarif`)."""
+    if not out.seekable() or "a" in getattr(out, "mode", ""):
+        return False
+    try:
+        descriptor = out.fileno()
+    except (OSError, ValueError):  # in memory (io.StringIO): no file, nothing appends
+        return True
+    try:
+        import fcntl
+    except ImportError:  # no way to ask whether the file appends: hold the log instead
+        return False
+    return not fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_APPEND
 
 
 def _append_notification(run: sarif.Run, invocation: sarif.Invocation, note: sarif.Notification) -> None:
@@ -220,8 +344,7 @@ def _append_notification(run: sarif.Run, invocation: sarif.Invocation, note: sar
 
 
 def write(report: RunReport, out: TextIO, options: WriteOptions) -> None:
-    text, warnings = render(report, options.show_unknown, MAX_RESULTS, MAX_GZIP_BYTES, options.accepted)
-    out.write(text)
+    warnings = write_log(report, out, options.show_unknown, MAX_RESULTS, MAX_GZIP_BYTES, options.accepted)
     out.write("\n")
     for warning in warnings:
         print(f"drlint: warning: {warning}", file=sys.stderr)

@@ -13,6 +13,7 @@ converted (the caller reports it as a notification): GitHub rejects the whole up
 from __future__ import annotations
 
 from functools import cache
+from json.encoder import encode_basestring_ascii  # json's own escaper (its C version)
 from typing import Any
 
 import attr
@@ -22,7 +23,15 @@ from linter.inputs import SOURCE_LINE
 from linter.inputs.registry import front_end
 from linter.records import record
 from linter.report.sarif.fingerprints import Fingerprints
-from linter.report.sarif.locations import escape_link_text, logical_data, physical, physical_data, plain_message
+from linter.report.sarif.locations import (
+    SRCROOT,
+    escape_link_text,
+    logical_data,
+    physical,
+    physical_data,
+    plain_message,
+    relative_uri,
+)
 from linter.results import Outcome, Result
 
 MAX_LOCATIONS = 1_000  # GitHub: locations per result; counted with the primary one, to be safe
@@ -36,7 +45,6 @@ class Candidate:
 
     result: Result
     level: str
-    location: dict[str, Any]  # the SARIF physicalLocation
     fingerprint: str
 
 
@@ -52,12 +60,11 @@ def resource_label(result: Result) -> str:
 
 def candidate(result: Result, fingerprints: Fingerprints) -> Candidate | None:
     """The finding with its primary location and fingerprint; None when it has no usable position."""
-    if result.position is None:
+    # Only whether it has a location is decided here: its data is made with the rest of the result, when the
+    # result is written (25,000 candidates wait for the cap, and their locations' dicts need not).
+    if result.position is None or relative_uri(result.position.file) is None:
         return None
-    location = physical_data(result.position)
-    if location is None:
-        return None
-    return Candidate(result, level_of(result), location, fingerprint(result, fingerprints))
+    return Candidate(result, level_of(result), fingerprint(result, fingerprints))
 
 
 def announce(result: Result, fingerprints: Fingerprints) -> None:
@@ -122,7 +129,8 @@ def to_sarif(found: Candidate, rule_index: int, baseline_file: str | None = None
     """The SARIF result, as JSON data (see the module's docstring)."""
     result = found.result
     related = _related(result)
-    primary: dict[str, Any] = {"physicalLocation": found.location}
+    assert result.position is not None  # a candidate has a position inside the scan root
+    primary: dict[str, Any] = {"physicalLocation": physical_data(result.position)}
     if result.resource is not None:
         primary["logicalLocations"] = [logical_data(result.resource)]
     data: dict[str, Any] = {
@@ -174,3 +182,38 @@ def message_text(result: Result, related: list[dict[str, Any]]) -> str:
     listed = ", ".join(links) + (f" and {more} more" if more else "")
     separator = "" if text.endswith((".", "!", "?")) else "."
     return f"{text}{separator} See {listed}."
+
+
+def result_text(found: Candidate, rule_index: int) -> str | None:
+    """`SERIALIZER.dumps(to_sarif(found, rule_index))`, made directly, for the common result: a failure at
+    a resource, with no related location, suppression or baseline state. None for any other result.
+
+    A large export's log is thousands of these; writing their few strings into a fixed text (members in
+    sorted order, strings escaped by json's own ASCII escaper) costs a fraction of making the data and
+    having the encoder walk and sort it (tests/report/test_sarif_streaming.py compares the two)."""
+    result = found.result
+    resource = result.resource
+    position = result.position
+    if (result.related or result.suppressions or result.baseline_state is not None or resource is None
+            or result.outcome is not Outcome.FAIL or rule_index == -1 or position is None
+            or type(position.line) is not int or type(position.column) is not int or type(rule_index) is not int):
+        return None
+    uri = relative_uri(position.file)
+    if uri is None:
+        return None
+    logical = "{"
+    if isinstance(resource.id, str):
+        logical += f'"fullyQualifiedName":{encode_basestring_ascii(resource.id)},'
+    logical += '"kind":"resource",'
+    name = resource.display_name
+    if name is not None:
+        logical += f'"name":{encode_basestring_ascii(name)},'
+    logical += ('"properties":{}}' if resource.type is None
+                else f'"properties":{{"resourceType":{encode_basestring_ascii(resource.type)}}}}}')
+    return (f'{{"level":{encode_basestring_ascii(found.level)},"locations":[{{"logicalLocations":[{logical}],'
+            f'"physicalLocation":{{"artifactLocation":{{"uri":{encode_basestring_ascii(uri)},'
+            f'"uriBaseId":"{SRCROOT}"}},"region":{{"startColumn":{max(position.column, 1)},'
+            f'"startLine":{max(position.line, 1)}}}}}}}],'
+            f'"message":{{"text":{encode_basestring_ascii(message_text(result, []))}}},'
+            f'"partialFingerprints":{{"primaryLocationLineHash":{encode_basestring_ascii(found.fingerprint)}}},'
+            f'"ruleId":{encode_basestring_ascii(result.rule.id)},"ruleIndex":{rule_index},"suppressions":[]}}')
