@@ -76,7 +76,9 @@ class JsonDocument:
         key = tuple([p.lower() if isinstance(p, str) else p for p in path])
         found = self._found.get(key)
         if found is None:
-            found = self._found[key] = self._row_position(key) or self._text_position(key)
+            found = self._row_position(key)
+            if found is None:  # only the whole-text search is worth remembering: a row position costs its row
+                found = self._found[key] = self._text_position(key)
         return found
 
     def _row_position(self, key: PathKey) -> Position | None:
