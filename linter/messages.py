@@ -20,6 +20,8 @@ MAX_VALUE_CHARS = 200
 
 def show(value: Any) -> str:
     """A value as a person should read it in a message."""
+    if type(value) is str:  # the common case (a name, a region, a SKU), told before the checks below
+        return value if len(value) <= MAX_VALUE_CHARS else value[: MAX_VALUE_CHARS - 1] + "…"
     if isinstance(value, Unknown):
         # the expression it comes from (`resourceGroup().location`, `'kv-${baseName}'`), never a bare "unknown"
         return value.text or "a value known only at deployment"
@@ -30,7 +32,7 @@ def show(value: Any) -> str:
     if isinstance(value, Resource):
         return value.display_name
     if isinstance(value, list):
-        return ", ".join(show(v) for v in value) or "none"
+        return ", ".join([show(v) for v in value]) or "none"
     text = str(value)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 

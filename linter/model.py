@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Hashable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from linter import regions
@@ -203,9 +204,11 @@ def get_ci(mapping: Mapping[str, Any], key: str) -> Any:
     if key in mapping:
         return mapping[key]
     folded = key.lower()
-    for k, v in mapping.items():
-        if isinstance(k, str) and k.lower() == folded:
-            return v
+    # Keys only, and `type` before `isinstance`: a resource's field lookup that misses (a template fact a
+    # Resource Graph row never has) walks every key, once per resource.
+    for k in mapping:
+        if (type(k) is str or isinstance(k, str)) and k.lower() == folded:
+            return mapping[k]
     return MISSING
 
 
@@ -241,6 +244,9 @@ class Provenance:
 
     def as_field(self) -> dict[str, Any]:
         return {"source": self.source.value, "literal": self.source is ValueSource.LITERAL, "text": self.text}
+
+
+NO_PROVENANCE: Mapping[str, Provenance] = MappingProxyType({})
 
 
 class Resource:
@@ -296,7 +302,7 @@ class Resource:
         self.id = id
         self.type = type
         self.type_key = type.lower()
-        self.id_key = id.lower() if isinstance(id, str) else None
+        id_key = self.id_key = id.lower() if isinstance(id, str) else None
         self.name = name
         self.location = regions.normalise(location) if isinstance(location, str) else location
         self.kind = kind
@@ -305,13 +311,14 @@ class Resource:
         self.tags = tags if tags is not None else {}
         self.zones = zones
         self.identity = identity
-        self.parent_id = parent_id if parent_id is not None else parent_id_of(id)
+        self.parent_id = parent_id if parent_id is not None else parent_id_of(id, id_key)
         self.origin = origin
         self.anchor = anchor
         # Input-specific fields rules may read (resourceGroup, subscriptionId...).
         self.extra = dict(extra or {})
         # Templates only: where each field's value came from, read by rules as `template.<field>.source`.
-        self.provenance = dict(provenance or {})
+        # Resources without any (every Resource Graph row) share one read-only empty mapping, not a dict each.
+        self.provenance = dict(provenance) if provenance else NO_PROVENANCE
         # Set when a template deploys the resource under a condition that could not be evaluated.
         self.conditional = conditional
         self._fields: dict[str, Any] | None = None
@@ -364,11 +371,13 @@ class Resource:
         return self.anchor.locate(path) or self.position
 
 
-def parent_id_of(resource_id: object) -> str | None:
-    """The id of a child resource's parent (`.../workspaces/hub/connections/c` -> `.../workspaces/hub`)."""
+def parent_id_of(resource_id: object, lowered: str | None = None) -> str | None:
+    """The id of a child resource's parent (`.../workspaces/hub/connections/c` -> `.../workspaces/hub`).
+    `lowered` is the id lower-cased, when the caller has it already."""
     if not isinstance(resource_id, str):
         return None
-    lowered = resource_id.lower()
+    if lowered is None:
+        lowered = resource_id.lower()
     marker = lowered.rfind("/providers/")
     if marker < 0:
         return None

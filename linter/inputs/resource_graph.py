@@ -141,7 +141,8 @@ def _text(value: Any) -> str | None:
 
 
 def _empty_to_none(value: Any) -> Any:
-    return None if value in ("", {}, []) else value
+    # `not value` first: most values are set, and are told without comparing them with three empty values
+    return None if not value and value in ("", {}, []) else value
 
 
 def _field(row: Mapping[str, Any], name: str) -> Any:
