@@ -199,6 +199,24 @@ class _Missing:
 MISSING = _Missing()
 
 
+# One copy of each short string that many resources hold (a type and its lower-cased key, a region, a kind,
+# a subscription, a resource group): a large export decodes a new copy of them for every row, and a resource
+# holding its own copies is a few hundred bytes more each. Bounded: the strings come from input files.
+_SHARED_TEXT: dict[str, str] = {}
+SHARED_TEXT_MAX_ENTRIES = 16_384
+SHARED_TEXT_MAX_LENGTH = 128
+
+
+def shared_text(value: str) -> str:
+    """`value`, or an equal string already held (see `_SHARED_TEXT`)."""
+    found = _SHARED_TEXT.get(value)
+    if found is not None:
+        return found
+    if len(value) <= SHARED_TEXT_MAX_LENGTH and len(_SHARED_TEXT) < SHARED_TEXT_MAX_ENTRIES:
+        _SHARED_TEXT[value] = value
+    return value
+
+
 def get_ci(mapping: Mapping[str, Any], key: str) -> Any:
     """A member by name, compared case-insensitively as Azure does; MISSING when absent."""
     if key in mapping:
@@ -300,12 +318,12 @@ class Resource:
         provenance: Mapping[str, Provenance] | None = None,
     ) -> None:
         self.id = id
-        self.type = type
-        self.type_key = type.lower()
+        self.type = shared_text(type)
+        self.type_key = shared_text(type.lower())
         id_key = self.id_key = id.lower() if isinstance(id, str) else None
         self.name = name
-        self.location = regions.normalise(location) if isinstance(location, str) else location
-        self.kind = kind
+        self.location = shared_text(regions.normalise(location)) if isinstance(location, str) else location
+        self.kind = shared_text(kind) if isinstance(kind, str) else kind
         self.sku = sku
         self.properties = properties if properties is not None else {}
         self.tags = tags if tags is not None else {}
@@ -381,7 +399,10 @@ def parent_id_of(resource_id: object, lowered: str | None = None) -> str | None:
     marker = lowered.rfind("/providers/")
     if marker < 0:
         return None
-    tail = resource_id[marker + len("/providers/"):].strip("/").split("/")
+    tail_text = resource_id[marker + len("/providers/"):]
+    if tail_text.count("/") <= 2 and not tail_text.startswith("/") and not tail_text.endswith("/"):
+        return None  # namespace/type/name at most: a top-level resource (most ids), told without splitting
+    tail = tail_text.strip("/").split("/")
     # namespace/type/name is a top-level resource; every further type/name pair is one level of nesting.
     if len(tail) <= 3 or len(tail) % 2 == 0:
         return None
