@@ -54,3 +54,14 @@ def test_values_are_shown_for_people():
 def test_text_without_placeholders_and_braces_that_are_not_placeholders_are_kept():
     assert render_checked("no facts here", {}) == ("no facts here", True)
     assert render("{ not a placeholder } {1x} {actual}", {"actual": "v"}) == "{ not a placeholder } {1x} v"
+
+
+def test_a_fact_the_outcome_did_not_produce_reads_not_set_and_marks_the_message_incomplete():
+    template = "{resource.name} uses {actual}; accepted: {expected}"
+    text, complete = render_checked(template, {"resource": _account("st1", "Standard_LRS"), "actual": None})
+    assert text == "st1 uses not set; accepted: not set" and complete is False
+    text, complete = render_checked(template, {"resource": _account("st1", "Standard_LRS"), "actual": "Standard_LRS",
+                                               "expected": ["Standard_GRS", "Standard_ZRS"]})
+    assert text == "st1 uses Standard_LRS; accepted: Standard_GRS, Standard_ZRS" and complete is True
+    assert render_checked("no placeholders", {}) == ("no placeholders", True)
+    assert render_checked("{resource.name}", {"resource": None}) == ("not set", False)
