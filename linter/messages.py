@@ -20,6 +20,8 @@ MAX_VALUE_CHARS = 200
 
 def show(value: Any) -> str:
     """A value as a person should read it in a message."""
+    if type(value) is str:  # the common case (a name, a region, a SKU), told before the checks below
+        return value if len(value) <= MAX_VALUE_CHARS else value[: MAX_VALUE_CHARS - 1] + "…"
     if isinstance(value, Unknown):
         # the expression it comes from (`resourceGroup().location`, `'kv-${baseName}'`), never a bare "unknown"
         return value.text or "a value known only at deployment"
@@ -30,7 +32,7 @@ def show(value: Any) -> str:
     if isinstance(value, Resource):
         return value.display_name
     if isinstance(value, list):
-        return ", ".join(show(v) for v in value) or "none"
+        return ", ".join([show(v) for v in value]) or "none"
     text = str(value)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
 
@@ -48,20 +50,20 @@ def render_checked(template: str, context: Mapping[str, Any]) -> tuple[str, bool
     """The message, and whether every fact it names was produced and is present (a message about a followed
     resource when none was followed reads "storage account 'not set' with not set", and one about an absent
     property "has purge protection not set": the caller says it otherwise)."""
-    literals, slots = _compiled(template)
+    first, slots = _compiled(template)
     if not slots:
         return template, True
     complete = True
-    parts = [literals[0]]
-    for (name, path, written), literal in zip(slots, literals[1:], strict=True):
-        if name not in context:
+    parts = [first]
+    for name, path, written, literal in slots:
+        value = context.get(name, _ABSENT)
+        if value is _ABSENT:
             # Names are checked when the rule is loaded: an absent one is a fact this outcome did not produce
             # (no resource was followed, no comparison was made).
             complete = False
-            parts.append(show(MISSING))
+            parts.append(_NOT_SET)
             parts.append(literal)
             continue
-        value = context[name]
         if value is None:
             complete = False
         if written is not None:
@@ -81,16 +83,19 @@ def render_checked(template: str, context: Mapping[str, Any]) -> tuple[str, bool
     return "".join(parts), complete
 
 
-# (name, compiled field path or None, the placeholder as written when it has a path, else None)
-_Slot = tuple[str, FieldPath | None, str | None]
+_ABSENT = object()  # a name the context does not have (distinct from any value it may hold, None included)
+_NOT_SET = show(MISSING)
+
+# (name, compiled field path or None, the placeholder as written when it has a path else None, the text after it)
+_Slot = tuple[str, FieldPath | None, str | None, str]
 
 
 @lru_cache(maxsize=1024)
-def _compiled(template: str) -> tuple[tuple[str, ...], tuple[_Slot, ...]]:
-    """A template split once into the text around its placeholders and the placeholders themselves: a rule's
-    message is rendered for every finding, and the pack has few messages."""
+def _compiled(template: str) -> tuple[str, tuple[_Slot, ...]]:
+    """A template split once into the text before its first placeholder and the placeholders, each with the
+    text that follows it: a rule's message is rendered for every finding, and the pack has few messages."""
     literals: list[str] = []
-    slots: list[_Slot] = []
+    found: list[tuple[str, FieldPath | None, str | None]] = []
     end = 0
     for match in _PLACEHOLDER.finditer(template):
         literals.append(template[end:match.start()])
@@ -102,9 +107,10 @@ def _compiled(template: str) -> tuple[tuple[str, ...], tuple[_Slot, ...]]:
                 path = compile_path(rest[1:])
             except PathError:
                 path = None
-        slots.append((name, path, match.group(0) if rest else None))
+        found.append((name, path, match.group(0) if rest else None))
     literals.append(template[end:])
-    return tuple(literals), tuple(slots)
+    slots = tuple((*slot, literal) for slot, literal in zip(found, literals[1:], strict=True))
+    return literals[0], slots
 
 
 FACT_NAMES = ("resource", "ref", "actual", "expected", "count", "distinct", "values", "param")

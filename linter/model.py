@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Hashable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from linter import regions
@@ -198,14 +199,34 @@ class _Missing:
 MISSING = _Missing()
 
 
+# One copy of each short string that many resources hold (a type and its lower-cased key, a region, a kind,
+# a subscription, a resource group): a large export decodes a new copy of them for every row, and a resource
+# holding its own copies is a few hundred bytes more each. Bounded: the strings come from input files.
+_SHARED_TEXT: dict[str, str] = {}
+SHARED_TEXT_MAX_ENTRIES = 16_384
+SHARED_TEXT_MAX_LENGTH = 128
+
+
+def shared_text(value: str) -> str:
+    """`value`, or an equal string already held (see `_SHARED_TEXT`)."""
+    found = _SHARED_TEXT.get(value)
+    if found is not None:
+        return found
+    if len(value) <= SHARED_TEXT_MAX_LENGTH and len(_SHARED_TEXT) < SHARED_TEXT_MAX_ENTRIES:
+        _SHARED_TEXT[value] = value
+    return value
+
+
 def get_ci(mapping: Mapping[str, Any], key: str) -> Any:
     """A member by name, compared case-insensitively as Azure does; MISSING when absent."""
     if key in mapping:
         return mapping[key]
     folded = key.lower()
-    for k, v in mapping.items():
-        if isinstance(k, str) and k.lower() == folded:
-            return v
+    # Keys only, and `type` before `isinstance`: a resource's field lookup that misses (a template fact a
+    # Resource Graph row never has) walks every key, once per resource.
+    for k in mapping:
+        if (type(k) is str or isinstance(k, str)) and k.lower() == folded:
+            return mapping[k]
     return MISSING
 
 
@@ -241,6 +262,9 @@ class Provenance:
 
     def as_field(self) -> dict[str, Any]:
         return {"source": self.source.value, "literal": self.source is ValueSource.LITERAL, "text": self.text}
+
+
+NO_PROVENANCE: Mapping[str, Provenance] = MappingProxyType({})
 
 
 class Resource:
@@ -294,24 +318,25 @@ class Resource:
         provenance: Mapping[str, Provenance] | None = None,
     ) -> None:
         self.id = id
-        self.type = type
-        self.type_key = type.lower()
-        self.id_key = id.lower() if isinstance(id, str) else None
+        self.type = shared_text(type)
+        self.type_key = shared_text(type.lower())
+        id_key = self.id_key = id.lower() if isinstance(id, str) else None
         self.name = name
-        self.location = regions.normalise(location) if isinstance(location, str) else location
-        self.kind = kind
+        self.location = shared_text(regions.normalise(location)) if isinstance(location, str) else location
+        self.kind = shared_text(kind) if isinstance(kind, str) else kind
         self.sku = sku
         self.properties = properties if properties is not None else {}
         self.tags = tags if tags is not None else {}
         self.zones = zones
         self.identity = identity
-        self.parent_id = parent_id if parent_id is not None else parent_id_of(id)
+        self.parent_id = parent_id if parent_id is not None else parent_id_of(id, id_key)
         self.origin = origin
         self.anchor = anchor
         # Input-specific fields rules may read (resourceGroup, subscriptionId...).
         self.extra = dict(extra or {})
         # Templates only: where each field's value came from, read by rules as `template.<field>.source`.
-        self.provenance = dict(provenance or {})
+        # Resources without any (every Resource Graph row) share one read-only empty mapping, not a dict each.
+        self.provenance = dict(provenance) if provenance else NO_PROVENANCE
         # Set when a template deploys the resource under a condition that could not be evaluated.
         self.conditional = conditional
         self._fields: dict[str, Any] | None = None
@@ -364,15 +389,20 @@ class Resource:
         return self.anchor.locate(path) or self.position
 
 
-def parent_id_of(resource_id: object) -> str | None:
-    """The id of a child resource's parent (`.../workspaces/hub/connections/c` -> `.../workspaces/hub`)."""
+def parent_id_of(resource_id: object, lowered: str | None = None) -> str | None:
+    """The id of a child resource's parent (`.../workspaces/hub/connections/c` -> `.../workspaces/hub`).
+    `lowered` is the id lower-cased, when the caller has it already."""
     if not isinstance(resource_id, str):
         return None
-    lowered = resource_id.lower()
+    if lowered is None:
+        lowered = resource_id.lower()
     marker = lowered.rfind("/providers/")
     if marker < 0:
         return None
-    tail = resource_id[marker + len("/providers/"):].strip("/").split("/")
+    tail_text = resource_id[marker + len("/providers/"):]
+    if tail_text.count("/") <= 2 and not tail_text.startswith("/") and not tail_text.endswith("/"):
+        return None  # namespace/type/name at most: a top-level resource (most ids), told without splitting
+    tail = tail_text.strip("/").split("/")
     # namespace/type/name is a top-level resource; every further type/name pair is one level of nesting.
     if len(tail) <= 3 or len(tail) % 2 == 0:
         return None

@@ -6,7 +6,7 @@ changes nothing: each rendering reads its own facts, and absent or unusable fact
 
 from __future__ import annotations
 
-from linter.messages import render, render_checked
+from linter.messages import MAX_VALUE_CHARS, render, render_checked, show
 from linter.model import MISSING, Unknown
 from tests.helpers import make
 
@@ -54,3 +54,22 @@ def test_values_are_shown_for_people():
 def test_text_without_placeholders_and_braces_that_are_not_placeholders_are_kept():
     assert render_checked("no facts here", {}) == ("no facts here", True)
     assert render("{ not a placeholder } {1x} {actual}", {"actual": "v"}) == "{ not a placeholder } {1x} v"
+
+
+def test_a_fact_the_outcome_did_not_produce_reads_not_set_and_marks_the_message_incomplete():
+    template = "{resource.name} uses {actual}; accepted: {expected}"
+    text, complete = render_checked(template, {"resource": _account("st1", "Standard_LRS"), "actual": None})
+    assert text == "st1 uses not set; accepted: not set" and complete is False
+    text, complete = render_checked(template, {"resource": _account("st1", "Standard_LRS"), "actual": "Standard_LRS",
+                                               "expected": ["Standard_GRS", "Standard_ZRS"]})
+    assert text == "st1 uses Standard_LRS; accepted: Standard_GRS, Standard_ZRS" and complete is True
+    assert render_checked("no placeholders", {}) == ("no placeholders", True)
+    assert render_checked("{resource.name}", {"resource": None}) == ("not set", False)
+
+
+def test_shown_values_are_bounded_whatever_their_type():
+    assert show("x" * MAX_VALUE_CHARS) == "x" * MAX_VALUE_CHARS
+    long = show("x" * (MAX_VALUE_CHARS + 50))
+    assert len(long) == MAX_VALUE_CHARS and long.endswith("…")
+    assert show(["a", True, None, 3]) == "a, true, not set, 3" and show([]) == "none"
+    assert len(show(10 ** (MAX_VALUE_CHARS + 5))) == MAX_VALUE_CHARS

@@ -2,8 +2,19 @@ from __future__ import annotations
 
 import pytest
 
-from linter import regions
-from linter.model import MISSING, Estate, Origin, Unknown, is_unknown, parent_id_of
+from linter import model, regions
+from linter.model import (
+    MISSING,
+    Estate,
+    Origin,
+    Provenance,
+    Unknown,
+    ValueSource,
+    get_ci,
+    is_unknown,
+    parent_id_of,
+    shared_text,
+)
 from tests.helpers import make
 
 
@@ -64,3 +75,66 @@ def test_an_origin_can_observe_some_types_in_full_and_no_others():
     audit = Origin("resource-graph", "e.json", None, {"*": "not fetched", "microsoft.storage/storageaccounts": ""})
     assert audit.unobserved_reason("Microsoft.Storage/storageAccounts") is None
     assert audit.unobserved_reason("Microsoft.KeyVault/vaults") == "not fetched"
+
+
+@pytest.mark.parametrize("tail", [
+    "Microsoft.Storage/storageAccounts/st",  # top level: no parent
+    "Microsoft.Storage/storageAccounts/st/",  # a trailing slash does not make it a child
+    "/Microsoft.Storage/storageAccounts/st",
+    "Microsoft.Storage/storageAccounts",
+    "Microsoft.Storage/storageAccounts/st/blobServices/default",
+    "Microsoft.Storage/storageAccounts/st/blobServices/default/",
+    "Microsoft.Storage/storageAccounts/st/blobServices",
+    "Microsoft.Storage//storageAccounts/st",
+])
+def test_parent_ids_of_top_level_and_child_ids_agree_with_splitting(tail):
+    resource_id = "/subscriptions/s/resourceGroups/rg/providers/" + tail
+    # what the id says, read by splitting it (the rule parent_id_of implements, with a shortcut for most ids)
+    parts = tail.strip("/").split("/")
+    expected = (None if len(parts) <= 3 or len(parts) % 2 == 0 else
+                "/subscriptions/s/resourceGroups/rg/providers/" + "/".join(parts[:-2]))
+    assert parent_id_of(resource_id) == expected
+    assert parent_id_of(resource_id, resource_id.lower()) == expected
+
+
+def test_get_ci_finds_members_whatever_their_case_and_skips_other_keys():
+    mapping = {1: "one", "SKU": {"name": "Standard_LRS"}, "Location": "eastus2"}
+    assert get_ci(mapping, "sku") == {"name": "Standard_LRS"}
+    assert get_ci(mapping, "LOCATION") == "eastus2"
+    assert get_ci(mapping, "Location") == "eastus2"
+    assert get_ci(mapping, "template") is MISSING
+    assert get_ci({}, "sku") is MISSING
+
+
+def test_resources_share_one_copy_of_repeated_short_strings(monkeypatch):
+    monkeypatch.setattr(model, "_SHARED_TEXT", {})  # as at the start of a run (other tests may have filled it)
+    # strings made at run time, as a JSON decoder makes a new copy for every row
+    first, second = (make("".join(["Microsoft.Storage/", "storageAccounts"]), name, location="".join(["East", " US"]),
+                          kind="".join(["Storage", "V2"])) for name in ("a", "b"))
+    assert first.type is second.type and first.type_key is second.type_key
+    assert first.location == "eastus" and first.location is second.location
+    assert first.kind is second.kind
+
+
+def test_shared_strings_are_bounded_in_length_and_number(monkeypatch):
+    monkeypatch.setattr(model, "_SHARED_TEXT", {})
+    long_text = "x" * (model.SHARED_TEXT_MAX_LENGTH + 1)
+    assert shared_text(long_text) is long_text and long_text not in model._SHARED_TEXT
+    monkeypatch.setattr(model, "SHARED_TEXT_MAX_ENTRIES", 3)
+    for index in range(10):
+        assert shared_text(f"region{index}") == f"region{index}"
+    assert len(model._SHARED_TEXT) == 3
+    kept = "".join(["region", "1"])
+    assert shared_text(kept) is not kept  # an equal string already held is returned instead
+
+
+def test_resources_without_provenance_share_a_read_only_empty_mapping():
+    first, second = make("Microsoft.KeyVault/vaults", "kv1"), make("Microsoft.KeyVault/vaults", "kv2")
+    assert first.provenance is second.provenance and not first.provenance
+    with pytest.raises(TypeError):
+        first.provenance["location"] = None  # type: ignore[index]
+    assert "template" not in first.fields()
+    given = {"location": Provenance(ValueSource.LITERAL, "eastus2")}
+    third = make("Microsoft.KeyVault/vaults", "kv3", provenance=given)
+    assert third.provenance == given and third.provenance is not given  # its own copy, which loaders update
+    assert third.fields()["template"]["location"]["literal"] is True

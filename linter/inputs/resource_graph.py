@@ -16,7 +16,7 @@ from typing import Any
 from linter.diagnostics import Diagnostic
 from linter.inputs import RESOURCE, InputFile, LoadContext, Loaded
 from linter.inputs.jsondoc import JsonAnchor, JsonDocument, JsonError, LazyRows, PathKey
-from linter.model import MISSING, Origin, Position, Resource, Unknown, get_ci
+from linter.model import MISSING, Origin, Position, Resource, Unknown, get_ci, shared_text
 from linter.records import record
 
 # Types Resource Graph does not index: rules that need them are UNKNOWN on a Resource Graph estate, not FAIL.
@@ -141,7 +141,8 @@ def _text(value: Any) -> str | None:
 
 
 def _empty_to_none(value: Any) -> Any:
-    return None if value in ("", {}, []) else value
+    # `not value` first: most values are set, and are told without comparing them with three empty values
+    return None if not value and value in ("", {}, []) else value
 
 
 def _field(row: Mapping[str, Any], name: str) -> Any:
@@ -174,8 +175,10 @@ def resource_from_row(row: Any, origin: Origin, anchor: Any) -> Resource | str:
         value = get(key, MISSING)
         if value is MISSING:
             value = _field(row, key)
-        if value not in (None, "", {}):
-            extra[key] = value
+        # `value not in (None, "", {})`, with a set value (the common case) told without comparing it
+        if value is not None and (value or value not in ("", {})):
+            # the same subscription, tenant and resource group on many rows: held once (see `shared_text`)
+            extra[key] = shared_text(value) if type(value) is str else value
     type_key = resource_type.lower()
     if type_key == LOCKS and not isinstance(properties, Mapping) and _field(row, "level"):
         # `az lock list` puts the lock's fields at the top level; ARM and the REST API under properties

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from linter import model
 from linter.inputs import InputFile, LoadContext
 from linter.inputs.jsondoc import parse_json
 from linter.inputs.registry import front_ends
@@ -143,3 +144,19 @@ def test_members_spelled_otherwise_make_the_same_resource(tmp_path, spelling):
     without = {k: v for k, v in respelled.items() if k.lower() != "location"}
     (c,) = load(tmp_path, [without], "c.json").resources
     assert isinstance(c.location, Unknown) and c.kind == "Hub"
+
+
+def test_rows_share_one_copy_of_their_subscription_group_and_region(tmp_path, monkeypatch):
+    monkeypatch.setattr(model, "_SHARED_TEXT", {})  # as at the start of a run
+    rows = [{**HUB, "id": HUB["id"] + suffix, "name": "hub" + suffix, "resourceGroup": "rg-app",
+             "subscriptionId": "sub-0001", "location": "East US 2"} for suffix in ("1", "2")]
+    loaded = load(tmp_path, {"data": rows})
+    first, second = sorted(loaded.resources, key=lambda r: r.name)
+    assert (first.name, second.name) == ("hub1", "hub2")
+    # decoded from the file, each row has its own copies; the resources hold one
+    assert (first.extra["resourceGroup"], first.extra["subscriptionId"]) == ("rg-app", "sub-0001")
+    assert first.extra["resourceGroup"] is second.extra["resourceGroup"]
+    assert first.extra["subscriptionId"] is second.extra["subscriptionId"]
+    assert first.location == "eastus2" and first.location is second.location
+    assert first.type_key is second.type_key and first.kind is second.kind
+    assert first.fields()["resourceGroup"] == "rg-app" and first.parent_id is None

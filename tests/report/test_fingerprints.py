@@ -11,7 +11,7 @@ import pytest
 from linter.config import Config
 from linter.model import Origin, Position
 from linter.report.sarif import render
-from linter.report.sarif.fingerprints import line_hashes, resource_hash
+from linter.report.sarif.fingerprints import Fingerprints, line_hashes, resource_hash
 from linter.results import Outcome, Result, RunReport
 from linter.rules import builtin_pack_dir, load_rules
 from linter.scan import ScanOptions, run_scan
@@ -193,3 +193,11 @@ def test_repeated_resource_findings_are_numbered(tmp_path, rule):
     values = [r["partialFingerprints"]["primaryLocationLineHash"]
               for r in json.loads(render(report, False)[0])["runs"][0]["results"]]
     assert values == [resource_hash("DR202", resource.id, 1), resource_hash("DR202", resource.id, 2)]
+
+
+def test_numbered_resource_fingerprints_are_the_resource_hash_of_each_occurrence(tmp_path):
+    prints = Fingerprints(tmp_path)
+    resource_id = "/subscriptions/S/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/KV"
+    made = [prints.resource("dr302", resource_id) for _ in range(3)]
+    assert made == [resource_hash("DR302", resource_id.lower(), n) for n in (1, 2, 3)]
+    assert prints.resource("DR301", resource_id) == resource_hash("DR301", resource_id, 1)

@@ -256,3 +256,48 @@ def test_a_log_over_the_limit_appended_to_a_file_is_written_once(report, tmp_pat
             warnings = write_log(report, handle, True, max_gzip_bytes=limit)
     assert len(warnings) == 1
     assert target.read_text(encoding="utf-8") == "earlier\n" + render(report, True, max_gzip_bytes=limit)[0]
+
+
+class _LevelsUsed:
+    """`_GzipSize` that records the compression level of each sizer made."""
+
+    def __init__(self, monkeypatch):
+        self.levels: list[int] = []
+        real = module._GzipSize
+
+        def make(level: int = 6):
+            self.levels.append(level)
+            return real(level)
+
+        monkeypatch.setattr(module, "_GzipSize", make)
+
+
+@pytest.mark.parametrize("stream", [io.StringIO, Pipe], ids=["file", "pipe"])
+def test_a_long_log_well_under_the_limit_is_sized_quickly(report, stream, monkeypatch):
+    first = whole(report)
+    used = _LevelsUsed(monkeypatch)
+    # longer than half the limit (so its size must be known), and compressing far below it
+    limit = len(first)
+    assert len(gzip.compress(first.encode("ascii"), module.QUICK_LEVEL, mtime=0)) < limit * module.ESTIMATE_MARGIN
+    out = stream()
+    assert write_log(report, out, True, max_gzip_bytes=limit) == []
+    assert out.getvalue() == first
+    assert used.levels == [module.QUICK_LEVEL]  # never compressed at level 6
+
+
+@pytest.mark.parametrize("stream", [io.StringIO, Pipe], ids=["file", "pipe"])
+@pytest.mark.parametrize("over", [0, 1])
+def test_a_log_near_the_limit_is_decided_by_its_exact_gzipped_size(report, stream, over, monkeypatch):
+    first = whole(report)
+    exact = len(gzip.compress(first.encode("ascii"), 6, mtime=0))
+    quick = len(gzip.compress(first.encode("ascii"), module.QUICK_LEVEL, mtime=0))
+    limit = exact - over  # fits exactly, or misses by one byte
+    assert quick > limit * module.ESTIMATE_MARGIN  # the quick size alone cannot tell
+    used = _LevelsUsed(monkeypatch)
+    out = stream()
+    warnings = write_log(report, out, True, max_gzip_bytes=limit)
+    assert 6 in used.levels
+    if over:
+        assert len(warnings) == 1 and json.loads(out.getvalue())["runs"][0]["properties"]["gzippedBytes"] == exact
+    else:
+        assert warnings == [] and out.getvalue() == first

@@ -111,7 +111,11 @@ def read_source(path: Path) -> str | None:
 
 def resource_hash(rule_id: str, resource_key: str, occurrence: int = 1) -> str:
     """A stable fingerprint for a finding about a resource: 64 bits of SHA-256 over (rule, resource id)."""
-    digest = hashlib.sha256(f"{rule_id.upper()}\n{resource_key.lower()}".encode()).digest()
+    return _key_hash(f"{rule_id.upper()}\n{resource_key.lower()}", occurrence)
+
+
+def _key_hash(key: str, occurrence: int) -> str:
+    digest = hashlib.sha256(key.encode()).digest()
     return f"{int.from_bytes(digest[:8], 'big'):x}:{occurrence}"
 
 
@@ -141,6 +145,6 @@ class Fingerprints:
         return self._hashes[file].get(line)
 
     def resource(self, rule_id: str, resource_key: str) -> str:
-        key = f"{rule_id.upper()}\n{resource_key.lower()}"
-        self._seen[key] = self._seen.get(key, 0) + 1
-        return resource_hash(rule_id, resource_key, self._seen[key])
+        key = f"{rule_id.upper()}\n{resource_key.lower()}"  # what `resource_hash` hashes: made once here
+        occurrence = self._seen[key] = self._seen.get(key, 0) + 1
+        return _key_hash(key, occurrence)
