@@ -276,6 +276,7 @@ _MEMBER = re.compile(_KEY, re.DOTALL)
 _NEXT_MEMBER = re.compile(r"[ \t\n\r]*," + _KEY, re.DOTALL)  # after a value: the next member's key
 _STRING_THEN_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\n\r]*,' + _KEY, re.DOTALL)
 _COMMA = re.compile(r"[ \t\n\r]*,")
+_ELEMENT_SEPARATOR = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 # A number, literal or empty container value, then the next member's key: what `_SCAN` and `_NEXT_MEMBER`
 # together would match (the same number grammar), without decoding a value only to step over it.
 _SCALAR_THEN_MEMBER = re.compile(
@@ -563,7 +564,7 @@ def _lazy_rows(text: str, start: int) -> tuple[LazyRows, int]:
     offsets, ends, lines, columns = array("q"), array("q"), array("q"), array("q")
     types: list[str | None] = []
     interned: dict[str, str] = {}
-    space, end = _SPACE.match, len(text)
+    space, next_element, end = _SPACE.match, _ELEMENT_SEPARATOR.match, len(text)
     # the line of the element last seen, and the offset its line starts at (lines counted between elements)
     line, line_start, counted = text.count("\n", 0, start) + 1, text.rfind("\n", 0, start) + 1, start
     rows = LazyRows(text, start, offsets, ends, types, lines, columns)
@@ -586,14 +587,15 @@ def _lazy_rows(text: str, start: int) -> tuple[LazyRows, int]:
         columns.append(pos - line_start + 1)
         row_type = _row_type(value)
         types.append(interned.setdefault(row_type, row_type) if row_type is not None else None)
-        pos = space(text, after).end()
-        if pos >= end:
-            raise ValueError("unterminated array")
-        if text[pos] == "]":
-            return rows, pos + 1
-        if text[pos] != ",":
+        separator = next_element(text, after)  # `,` and the space around it, in one match
+        if separator is None:
+            pos = space(text, after).end()
+            if pos >= end:
+                raise ValueError("unterminated array")
+            if text[pos] == "]":
+                return rows, pos + 1
             raise ValueError("expected , or ]")
-        pos = space(text, pos + 1).end()
+        pos = separator.end()
 
 
 def _shallow_parse(text: str) -> Any:
