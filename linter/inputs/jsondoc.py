@@ -73,10 +73,12 @@ class JsonDocument:
     def position(self, path: PathKey) -> Position:
         """The position of the value at `path` (keys compared case-insensitively); for a missing path, the
         deepest existing ancestor. For an object member this is the line of its key."""
-        key = tuple(p.lower() if isinstance(p, str) else p for p in path)
+        key = tuple([p.lower() if isinstance(p, str) else p for p in path])
         found = self._found.get(key)
         if found is None:
-            found = self._found[key] = self._row_position(key) or self._text_position(key)
+            found = self._row_position(key)
+            if found is None:  # only the whole-text search is worth remembering: a row position costs its row
+                found = self._found[key] = self._text_position(key)
         return found
 
     def _row_position(self, key: PathKey) -> Position | None:
@@ -274,6 +276,7 @@ _MEMBER = re.compile(_KEY, re.DOTALL)
 _NEXT_MEMBER = re.compile(r"[ \t\n\r]*," + _KEY, re.DOTALL)  # after a value: the next member's key
 _STRING_THEN_MEMBER = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"[ \t\n\r]*,' + _KEY, re.DOTALL)
 _COMMA = re.compile(r"[ \t\n\r]*,")
+_ELEMENT_SEPARATOR = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 # A number, literal or empty container value, then the next member's key: what `_SCAN` and `_NEXT_MEMBER`
 # together would match (the same number grammar), without decoding a value only to step over it.
 _SCALAR_THEN_MEMBER = re.compile(
@@ -304,10 +307,18 @@ class LazyRows(Sequence[Any]):
     every row. Once the document's text is released, a row is read again from the file by its offsets.
     """
 
-    __slots__ = ("columns", "ends", "lines", "offsets", "source", "start", "text", "types")
+    __slots__ = ("_last_located", "_window", "columns", "ends", "lines", "offsets", "source", "start", "text",
+                 "types")
 
     BATCH = 1000
     SPAN = 4 * 1024 * 1024
+    # Positions of a released export: findings come rule by rule, each rule's in row order. When one follows
+    # the last by at most NEAR rows, the rows of about AHEAD more such findings are read with it (at most
+    # WINDOW characters, kept until a finding falls outside them): one read for a run of dense findings
+    # instead of one each, and sparse findings still read their own row alone.
+    NEAR = 16
+    AHEAD = 64
+    WINDOW = 1024 * 1024
 
     def __init__(self, text: str, start: int, offsets: array, ends: array, types: list[str | None],
                  lines: array, columns: array) -> None:
@@ -319,6 +330,8 @@ class LazyRows(Sequence[Any]):
         self.types = types
         self.lines = lines  # the line and column each element starts at
         self.columns = columns
+        self._window: tuple[int, str] | None = None  # (offset, text) of rows read ahead for positions
+        self._last_located = -1
 
     def __len__(self) -> int:
         return len(self.offsets)
@@ -429,7 +442,7 @@ class LazyRows(Sequence[Any]):
         """Line and column of the value at `path` (lower-case keys) inside the element at `index`, or of its
         deepest existing ancestor: found in the element's text alone, lines counted from where it starts."""
         line, column = self.lines[index], self.columns[index]
-        where = self.row_text(index)
+        where = self.row_text(index) if self.text is not None else self._located_text(index)
         if where is None:  # the file changed: the element's start, as it was read
             return line, column
         text, start, end = where
@@ -440,11 +453,39 @@ class LazyRows(Sequence[Any]):
         return line + text.count("\n", start, offset), offset - newline
 
 
+    def _located_text(self, index: int) -> tuple[str, int, int] | None:
+        """`row_text` of a released export for a position: from the rows read ahead when they hold it, else
+        read from the file, with the rows after it when findings are coming close together in row order."""
+        start, end = self.offsets[index], self.ends[index]
+        gap, self._last_located = index - self._last_located, index
+        window = self._window
+        if window is not None and window[0] <= start and end <= window[0] + len(window[1]):
+            return window[1], start - window[0], end - window[0]
+        self._window = None
+        if self.source is None:
+            return None
+        stop = end
+        if 0 < gap <= self.NEAR:
+            ahead = min(len(self.offsets) - 1, index + gap * self.AHEAD)
+            stop = max(end, min(self.ends[ahead], start + self.WINDOW))
+        found = self.source.read(start, stop)
+        if found is None:
+            return None
+        if stop > end:
+            # one window in the whole run: a scan of many exports holds one, not one per export
+            if _READ_AHEAD and _READ_AHEAD[0] is not self:
+                _READ_AHEAD[0]._window = None
+            _READ_AHEAD[:] = [self]
+            self._window = (start, found)
+        return found, 0, end - start
+
+
 def _may_be_too_deep(text: str, start: int, end: int) -> bool:
     # Nesting needs brackets: an element with fewer than the limit (counted in C) needs no walk.
     return text.count("{", start, end) + text.count("[", start, end) > MAX_DEPTH - 2
 
 
+_READ_AHEAD: list[LazyRows] = []  # the LazyRows holding rows read ahead for positions (one at a time)
 _OPEN: dict[FileText, int] = {}  # FileText's open descriptors, least recently read first
 
 
@@ -523,7 +564,7 @@ def _lazy_rows(text: str, start: int) -> tuple[LazyRows, int]:
     offsets, ends, lines, columns = array("q"), array("q"), array("q"), array("q")
     types: list[str | None] = []
     interned: dict[str, str] = {}
-    space, end = _SPACE.match, len(text)
+    space, next_element, end = _SPACE.match, _ELEMENT_SEPARATOR.match, len(text)
     # the line of the element last seen, and the offset its line starts at (lines counted between elements)
     line, line_start, counted = text.count("\n", 0, start) + 1, text.rfind("\n", 0, start) + 1, start
     rows = LazyRows(text, start, offsets, ends, types, lines, columns)
@@ -546,14 +587,15 @@ def _lazy_rows(text: str, start: int) -> tuple[LazyRows, int]:
         columns.append(pos - line_start + 1)
         row_type = _row_type(value)
         types.append(interned.setdefault(row_type, row_type) if row_type is not None else None)
-        pos = space(text, after).end()
-        if pos >= end:
-            raise ValueError("unterminated array")
-        if text[pos] == "]":
-            return rows, pos + 1
-        if text[pos] != ",":
+        separator = next_element(text, after)  # `,` and the space around it, in one match
+        if separator is None:
+            pos = space(text, after).end()
+            if pos >= end:
+                raise ValueError("unterminated array")
+            if text[pos] == "]":
+                return rows, pos + 1
             raise ValueError("expected , or ]")
-        pos = space(text, pos + 1).end()
+        pos = separator.end()
 
 
 def _shallow_parse(text: str) -> Any:
@@ -644,7 +686,10 @@ def _lazy_found(data: Any) -> list[tuple[PathKey, LazyRows]]:
 # keys of plain characters, where a match of `"key"` followed by `:` can only be a key of some object; the
 # brackets outside strings between the object's start and the match say whether it is this object's.
 _SIMPLE_KEY = re.compile(r"[a-z0-9_$@.\-]+\Z")
-_BRACKETS = re.compile(r'"[^"]*"|([\[\]{}])')  # brackets outside strings (text without backslashes)
+# Brackets outside strings (text without backslashes): the strings blanked out, then the brackets left found,
+# both in C (a row has tens of strings and a few brackets before a key: a Python step per string cost more).
+_QUOTED = re.compile(r'"[^"]*"')
+_BRACKET = re.compile(r"[\[\]{}]")
 _key_patterns: dict[str, re.Pattern[str]] = {}
 _UNSURE = (-1, -1)
 
@@ -690,14 +735,13 @@ def _member(text: str, container: int, end: int, key: str) -> tuple[int, int] | 
         if found is None:
             return None
         at = found.start()
-        for bracket in _BRACKETS.findall(text, counted, at):
-            if bracket:
-                if bracket in "{[":
-                    depth += 1
-                else:
-                    depth -= 1
-                    if depth < 0:  # the object ended before this key
-                        return None
+        for bracket in _BRACKET.findall(_QUOTED.sub("", text[counted:at])):
+            if bracket in "{[":
+                depth += 1
+            else:
+                depth -= 1
+                if depth < 0:  # the object ended before this key
+                    return None
         if depth == 0:
             return at, found.end()
         counted, pos = at, found.end()

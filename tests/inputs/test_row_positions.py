@@ -268,3 +268,58 @@ def test_a_file_changed_while_it_is_read_is_not_read_again_at_its_old_offsets(tm
     assert changed and document.release_text()
     with pytest.raises(jsondoc.JsonError):
         document.data["data"].decode(7)
+
+
+def _counting_reads(monkeypatch) -> list[int]:
+    read: list[int] = []
+    original = jsondoc.FileText.read
+
+    def counting(self, start, end):
+        read.append(end - start)
+        return original(self, start, end)
+
+    monkeypatch.setattr(jsondoc.FileText, "read", counting)
+    return read
+
+
+def test_findings_close_together_in_row_order_read_their_rows_in_a_few_bounded_stretches(tmp_path, monkeypatch):
+    """A rule's findings come in row order: dense ones share reads of the rows ahead (never more than WINDOW
+    characters at once), sparse ones read their own row alone, and every position is the one found with the
+    text kept."""
+    rows = [_storage(i) for i in range(400)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"data": rows}, indent=2))
+    kept = _read_lazily(path)
+    document = _read_lazily(path)
+    lazy: LazyRows = document.data["data"]
+    assert document.release_text()
+    monkeypatch.setattr(LazyRows, "WINDOW", 8000)  # about twenty rows
+    read = _counting_reads(monkeypatch)
+    dense = [("data", i, *steps) for steps in (("sku", "name"), ("properties", "minimumtlsversion"), ("type",))
+             for i in range(0, 400, 2)]
+    for path_key in dense:
+        assert document.position(path_key) == kept.position(path_key)
+    assert len(read) <= len(dense) / 5
+    assert max(read) <= 8000 + max(lazy.ends[i] - lazy.offsets[i] for i in range(400))
+    read.clear()
+    sparse = [("data", i, "sku", "name") for i in range(1, 400, 50)]
+    for path_key in sparse:
+        assert document.position(path_key) == kept.position(path_key)
+    assert sorted(read) == sorted(lazy.ends[i] - lazy.offsets[i] for i in range(1, 400, 50))
+
+
+def test_rows_read_ahead_are_held_for_one_export_at_a_time(tmp_path):
+    documents = []
+    for number in range(2):
+        path = tmp_path / f"export{number}.json"
+        path.write_text(json.dumps({"data": [_storage(number * 100 + i) for i in range(100)]}, indent=2))
+        document = _read_lazily(path)
+        assert document.release_text()
+        documents.append(document)
+    first, second = (d.data["data"] for d in documents)
+    for index in range(0, 10):
+        documents[0].position(("data", index, "sku"))
+    assert first._window is not None
+    for index in range(0, 10):
+        documents[1].position(("data", index, "sku"))
+    assert second._window is not None and first._window is None
