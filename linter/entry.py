@@ -35,9 +35,10 @@ def _exit_now(done: SystemExit) -> None:
     if not (code is None or type(code) is int):
         raise done  # a message to print: Python's own exit says it
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the descriptor was closed before Python started (`>&-`)
+                stream.flush()
+    except (OSError, ValueError, AttributeError):
         raise done from None  # a closed or broken stream: let Python report it as it would
     import atexit
 

@@ -421,6 +421,10 @@ class UnreadInputs(Protocol):
         """Make every unread input of this type a resource (and no longer unread)."""
         ...
 
+    def problems(self) -> list[Any]:
+        """Diagnostics for inputs that could not be read when asked for (after the rules have run)."""
+        ...
+
 
 class Estate:
     """Every resource of one run, indexed by lower-cased type, by lower-cased id and by parent id."""

@@ -378,6 +378,8 @@ def evaluate(loaded: Loaded, options: ScanOptions, config: Config,
                          overrides=config.rules)
     results, problems = run_rules(planned, estate)
     diagnostics.extend(problems)
+    for unread in loaded.unread:  # rows read only when a rule asked, after their file changed
+        diagnostics.extend(unread.problems())
     diagnostics.extend(apply_suppressions(results, estate, config.suppress, root, loaded.files,
                                           {r.id.upper() for r in rules}, {r.id.upper() for r in planned}))
     return RunReport(

@@ -50,3 +50,20 @@ def test_what_is_registered_to_run_at_exit_still_runs(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode == 1 and marker.read_text() == "yes"
+
+
+def test_closed_standard_streams_keep_their_exit_codes(tmp_path):
+    # A stream closed before Python starts is None in sys: the entry point's exit must not trip on it.
+    estate = FIXTURES / "rules" / "DR202" / "rg-pass"
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE")}
+    env["PYTHONPATH"] = str(REPO)
+    python = sys.executable
+    closed_out = subprocess.run(f"'{python}' -m linter scan '{estate}' --no-config >&-", shell=True,
+                                capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert closed_out.returncode == 2 and "Traceback" not in closed_out.stderr
+    assert "standard output" in closed_out.stderr
+    report = tmp_path / "out.sarif"
+    for redirect in (">&-", "2>&-"):
+        command = f"'{python}' -m linter scan '{estate}' --no-config --format sarif -o '{report}' {redirect}"
+        run = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+        assert run.returncode == 0 and "Traceback" not in run.stderr and json.loads(report.read_text())["runs"]

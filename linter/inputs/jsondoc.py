@@ -93,16 +93,17 @@ class JsonDocument:
         return None
 
     def _text_position(self, key: PathKey) -> Position:
-        text = self.text
-        if text is None:  # released: read again for this one position (rows are read by their own offsets)
-            text = self._file.read_all() if self._file is not None else None
+        if self._index is None:
+            text = self.text
             if text is None:
-                return Position(self.display)
-            index = PositionIndex(text, _lazy_arrays(self.data))
-        else:
-            if self._index is None:
-                self._index = PositionIndex(text, _lazy_arrays(self.data))
-            index = self._index
+                # Released: a position outside the rows (an audit record's problems, row arrays spelled
+                # alike) reads the file again, once; the index keeps that text from then on, so a thousand
+                # such positions cost one read, never one read each.
+                text = self._file.read_all() if self._file is not None else None
+                if text is None:
+                    return Position(self.display)  # changed since it was read: no line is known
+            self._index = PositionIndex(text, _lazy_arrays(self.data))
+        index = self._index
         line, column = index.line_column(index.offset(key))
         return Position(self.display, line, column)
 

@@ -369,15 +369,27 @@ class UnreadRows:
         self._by_id: dict[str, int] | None = None
         self._made: dict[int, Resource] = {}
         self._types: set[str | None] | None = None  # the types of the unread rows, once asked
+        self._unreadable: dict[int, str] = {}  # rows that could not be read again (the file changed), and why
 
     def _type_of(self, index: int) -> str | None:
         hint = self.table.type_hint(index)
         if hint is None:
             try:
                 hint = row_type(self.table.row(index))
-            except JsonError:
+            except JsonError as exc:
+                self._unreadable.setdefault(index, str(exc))
                 hint = None
         return hint
+
+    def problems(self) -> list[Diagnostic]:
+        """One diagnostic for the rows a rule asked for that could not be read again: a rule that followed an
+        id to one of them saw it as absent, so its result cannot be trusted and the run must say so."""
+        if not self._unreadable:
+            return []
+        first = min(self._unreadable)
+        return [Diagnostic(f"{len(self._unreadable)} row(s) could not be read again while rules ran "
+                           f"({self._unreadable[first]}); results that follow ids to them are not reliable",
+                           self.document.position(self.table.path(first)))]
 
     def __len__(self) -> int:
         return len(self.indexes)
@@ -389,7 +401,8 @@ class UnreadRows:
             for index in self.indexes:
                 try:
                     row = self.table.row(index)
-                except JsonError:
+                except JsonError as exc:
+                    self._unreadable.setdefault(index, str(exc))
                     continue
                 resource_id = _field(row, "id") if isinstance(row, Mapping) else None
                 if isinstance(resource_id, str):
@@ -422,7 +435,8 @@ class UnreadRows:
                       else JsonAnchor(self.document, path))
             try:
                 made = resource_from_row(self.table.row(index), self.origin, anchor)
-            except JsonError:
+            except JsonError as exc:
+                self._unreadable.setdefault(index, str(exc))
                 return None
             if isinstance(made, str):
                 return None

@@ -323,3 +323,48 @@ def test_rows_read_ahead_are_held_for_one_export_at_a_time(tmp_path):
     for index in range(0, 10):
         documents[1].position(("data", index, "sku"))
     assert second._window is not None and first._window is None
+
+
+def test_positions_outside_the_rows_of_a_released_export_read_the_file_once(tmp_path, monkeypatch):
+    # Row arrays spelled alike (`Data`, `data`) are not row positions: after the text is released, such
+    # positions read the file again, once for all of them, not once each (which made a scan quadratic).
+    rows = [_storage(i) for i in range(40)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"Data": rows[:20], "data": rows[20:]}, indent=2))
+    document, whole = _read_lazily(path), parse_json(path.read_text(), "x.json")
+    assert document.release_text()
+    reads: list[int] = []
+    original = jsondoc.FileText.read_all
+
+    def counting(self):
+        reads.append(1)
+        return original(self)
+
+    monkeypatch.setattr(jsondoc.FileText, "read_all", counting)
+    for index in range(20):
+        for array in ("Data", "data"):
+            at = (array, index, "sku", "name")
+            assert document.position(at) == whole.position(at)
+    assert len(reads) == 1
+
+
+def test_unread_rows_that_cannot_be_read_again_are_reported(tmp_path):
+    # A row of a type no rule selects is read only when a rule follows an id to it. If the file changed by
+    # then, the rule sees it as absent: the run must say so (an error), not let "not in the estate" stand.
+    from linter.inputs import InputFile, LoadContext
+    from linter.inputs.resource_graph import FRONT_END
+    from linter.model import Estate
+
+    rows = [_storage(i) for i in range(20)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"data": rows}, indent=2))
+    document = _read_lazily(path)
+    context = LoadContext(tmp_path, types_read=frozenset({"microsoft.keyvault/vaults"}))
+    loaded = FRONT_END.load([InputFile(path, "export.json", "resource-graph", document)], context)
+    assert loaded.resources == [] and loaded.unread and not loaded.diagnostics
+    path.write_text(json.dumps({"data": rows[::-1]}, indent=2))
+    os.utime(path, ns=(0, 0))
+    estate = Estate(loaded.resources, loaded.unread)
+    assert estate.get(rows[3]["id"]) is None
+    problems = [p for unread in loaded.unread for p in unread.problems()]
+    assert len(problems) == 1 and problems[0].severity == "error" and problems[0].position.line > 1
