@@ -8,8 +8,10 @@ a check and the open), and read up to its limit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
@@ -40,34 +42,10 @@ def is_regular(path: Path) -> bool:
         return False
 
 
-def read_head(path: Path | str, count: int) -> bytes:
-    """The first `count` bytes of a regular file; FileReadError otherwise (as for read_regular_file)."""
-    try:
-        fd = os.open(path, _FLAGS)
-    except (OSError, ValueError) as exc:
-        raise FileReadError(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileReadError(f"{kind_of(info.st_mode)}, not a regular file; only files are read")
-        os.set_blocking(fd, True)
-        return os.read(fd, count)
-    except FileReadError:
-        raise
-    except OSError as exc:
-        raise FileReadError(f"cannot read: {exc.strerror}") from None
-    finally:
-        os.close(fd)
-
-
-def read_regular_file(path: Path | str, limit: int) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; FileReadError (a sentence) otherwise."""
-    return read_regular_file_and_identity(path, limit)[0]
-
-
-def read_regular_file_and_identity(path: Path | str, limit: int) -> tuple[bytes, os.stat_result]:
-    """`read_regular_file`, and the status of the file as it was opened (before it was read), for
-    `open_unchanged` to recognise the same content later: a change during or after the read is a change."""
+@contextlib.contextmanager
+def _regular_file(path: Path | str) -> Iterator[tuple[int, os.stat_result]]:
+    """A blocking descriptor of the regular file at `path` and its status as opened; FileReadError (a
+    sentence) for anything else, or for an error while it is read."""
     try:
         fd = os.open(path, _FLAGS)
     except OSError as exc:
@@ -78,9 +56,33 @@ def read_regular_file_and_identity(path: Path | str, limit: int) -> tuple[bytes,
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise FileReadError(f"{kind_of(info.st_mode)}, not a regular file; only files are read")
+        os.set_blocking(fd, True)
+        yield fd, info
+    except FileReadError:
+        raise
+    except OSError as exc:
+        raise FileReadError(f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+def read_head(path: Path | str, count: int) -> bytes:
+    """The first `count` bytes of a regular file; FileReadError otherwise (as for read_regular_file)."""
+    with _regular_file(path) as (fd, _):
+        return os.read(fd, count)
+
+
+def read_regular_file(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; FileReadError (a sentence) otherwise."""
+    return read_regular_file_and_identity(path, limit)[0]
+
+
+def read_regular_file_and_identity(path: Path | str, limit: int) -> tuple[bytes, os.stat_result]:
+    """`read_regular_file`, and the status of the file as it was opened (before it was read), for
+    `open_unchanged` to recognise the same content later: a change during or after the read is a change."""
+    with _regular_file(path) as (fd, info):
         if info.st_size > limit:
             raise FileReadError(f"file is {info.st_size} bytes; the limit is {limit}")
-        os.set_blocking(fd, True)
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -92,12 +94,6 @@ def read_regular_file_and_identity(path: Path | str, limit: int) -> tuple[bytes,
             if total > limit:  # it grew while being read
                 raise FileReadError(f"file is over {limit} bytes; the limit is {limit}")
         return b"".join(chunks), info
-    except FileReadError:
-        raise
-    except OSError as exc:
-        raise FileReadError(f"cannot read: {exc.strerror}") from None
-    finally:
-        os.close(fd)
 
 
 def open_unchanged(path: Path | str, seen: os.stat_result) -> int | None:

@@ -184,6 +184,7 @@ def decode_text(raw: bytes) -> str:
 
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+_CHANGED = "the file changed while it was being checked; scan it again"  # a released export read again
 _BOMS = ((_UTF8_BOM, "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _LONG_DIGITS = re.compile(r"(?<!\d)\d{4000,}")  # one pass: never restarted inside a run
@@ -370,7 +371,7 @@ class LazyRows(Sequence[Any]):
         """The element at `index` (a fresh object each time); JsonError when it nests deeper than MAX_DEPTH."""
         where = self.row_text(index)
         if where is None:
-            raise JsonError("the file changed while it was being checked; scan it again", Position(""))
+            raise JsonError(_CHANGED, Position(""))
         text, start, end = where
         try:
             value = _SCAN(text, start)[0]
@@ -388,7 +389,7 @@ class LazyRows(Sequence[Any]):
             if text is None:  # released: the batch's stretch of the file is read again
                 text = self.source.read(base, stop) if self.source is not None else None
                 if text is None:
-                    changed = JsonError("the file changed while it was being checked; scan it again", Position(""))
+                    changed = JsonError(_CHANGED, Position(""))
                     for index in batch:
                         yield index, changed
                     continue

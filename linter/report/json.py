@@ -213,14 +213,6 @@ def _key(key: Any) -> str:
     """A member name as json writes it: strings as they are, numbers, booleans and null as their JSON text."""
     if isinstance(key, str):
         return key
-    if isinstance(key, float):
-        return _float(key)
-    if key is True:
-        return "true"
-    if key is False:
-        return "false"
-    if key is None:
-        return "null"
-    if isinstance(key, int):
-        return int.__repr__(key)
+    if isinstance(key, (int, float)) or key is None:  # booleans are ints
+        return _scalar(key)
     raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")

@@ -63,27 +63,8 @@ class Serializer:
             return [self.to_data(v) for v in value]
         if kind is dict or isinstance(value, dict):
             return {k: self.to_data(v) for k, v in value.items() if v is not None}
-        names = self._names.get(kind)
-        if names is None:
-            names = self._names[kind] = {f.name: (f.json_name, f.default) for f in self._table(kind)}
-        try:
-            members = vars(value)
-        except TypeError:  # a slotted class: read its fields one by one
-            members = {name: getattr(value, name) for name in names}
-        out: dict[str, Any] = {}
-        # Most of a sarif-om object's thirty-odd fields are None: walk the instance dict and skip them.
-        for name, item in members.items():
-            if item is None:
-                continue
-            entry = names.get(name)
-            if entry is None:  # not an attrs field (a private attribute)
-                continue
-            json_name, default = entry
-            # `type(...) is` keeps True from matching a default of 1 (and 1 a default of True).
-            if default is not _NOTHING and type(item) is type(default) and item == default:
-                continue
-            out[json_name] = item if type(item) in _SCALAR_TYPES else self.to_data(item)
-        return out
+        # An object: the members `_shallow` gives the encoder, each made into data in turn.
+        return {name: self.to_data(item) for name, item in self._shallow(value).items()}
 
     def dumps(self, value: Any) -> str:
         """Compact, ASCII-only JSON with sorted keys: the same input gives the same bytes, on any platform.
